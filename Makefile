@@ -1,0 +1,66 @@
+# flamegate build: Debian packages -> vmlinux.h -> bpf/*.bpf.c -> .bpf.o -> skeleton
+# headers (Sources/CFlamegateBPF/generated, ignored) -> swift build.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+SWIFT   ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+CLANG   ?= $(shell command -v clang 2>/dev/null || echo /opt/swift/usr/bin/clang)
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+OUT := .output
+GEN := Sources/CFlamegateBPF/generated
+PROBES := tracker cpu caps
+BPF_OBJS := $(PROBES:%=$(OUT)/%.bpf.o)
+SKELETONS := $(PROBES:%=$(GEN)/%.skel.h)
+BIN := .build/debug/flamegate
+
+# Debian packages: build (libbpf, libelf, libdw, zlib, bpftool), tests (perf,
+# bpftrace and valgrind are the independent references tests compare against).
+DEB_PACKAGES := libbpf-dev libelf-dev libdw-dev zlib1g-dev bpftool linux-perf bpftrace \
+	valgrind libjson-c-dev gcc make
+
+.PHONY: build deps bpf example test bench clean
+.SECONDARY: $(BPF_OBJS)
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "error: missing Debian packages: $$missing (run 'make deps' as root)" >&2; exit 2; fi; \
+		echo "installing: $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -q && apt-get install -y -q --no-install-recommends $$missing </dev/null; \
+	fi
+
+$(OUT)/vmlinux.h: | deps
+	@mkdir -p $(OUT)
+	@test -r /sys/kernel/btf/vmlinux || { echo "error: /sys/kernel/btf/vmlinux missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF)" >&2; exit 2; }
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(OUT)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf -Wall -c $< -o $@
+
+$(GEN)/%.skel.h: $(OUT)/%.bpf.o
+	@mkdir -p $(GEN)
+	$(BPFTOOL) gen skeleton $< name fg_$*_bpf > $@.tmp && mv $@.tmp $@
+
+bpf: $(SKELETONS)
+
+build: deps bpf
+	$(SWIFT) build
+
+# Main job on a bundled example: profile it and print the summary.
+example: build
+	$(BIN) record -o flamegate-out/example -- .build/debug/flamegate-example
+
+test: deps bpf
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --no-parallel
+
+bench: build
+	Tests/bench/run.sh
+
+clean:
+	rm -rf $(OUT) $(GEN) .build flamegate-out

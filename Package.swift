@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Layers (see ../shared/DESIGN.md): pure cores (Model, Analysis, Reports) never
+/// touch the kernel; Symbols and Probes do, through the C shim; Harness runs
+/// targets; `flamegate` is the thin CLI.
+let package = Package(
+    name: "flamegate",
+    products: [
+        .executable(name: "flamegate", targets: ["flamegate"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .target(
+            name: "CFlamegateBPF",
+            linkerSettings: [
+                .linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("z"),
+                .linkedLibrary("stdc++"),
+            ]
+        ),
+        .target(name: "Model"),
+        .target(name: "Symbols", dependencies: ["CFlamegateBPF", "Model"]),
+        .target(name: "Probes", dependencies: ["CFlamegateBPF", "Model"]),
+        .target(name: "Reports", dependencies: ["Model"]),
+        .target(name: "Harness", dependencies: ["CFlamegateBPF", "Model", "Probes", "Symbols"]),
+        .executableTarget(
+            name: "flamegate",
+            dependencies: [
+                "Harness", "Model", "Probes", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
+        .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "Model", "CFlamegateBPF"]),
+        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Harness", "Model", "CFlamegateBPF"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Model"]),
+    ]
+)

@@ -1,0 +1,120 @@
+#include "fg_tracker.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "generated/tracker.skel.h"
+
+struct fg_tracker {
+	struct fg_tracker_bpf *skel;
+	struct ring_buffer *ring;
+	struct fg_proc_event *buf; /* events consumed by the last poll */
+	size_t len, cap;
+	int oom;
+};
+
+/* ring_buffer callback: append one event to the poll buffer */
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct fg_tracker *t = ctx;
+	if (size < sizeof(struct fg_proc_event))
+		return 0;
+	if (t->len == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct fg_proc_event *buf = realloc(t->buf, cap * sizeof(*buf));
+		if (!buf) {
+			t->oom = 1;
+			return -ENOMEM;
+		}
+		t->buf = buf;
+		t->cap = cap;
+	}
+	memcpy(&t->buf[t->len++], data, sizeof(struct fg_proc_event));
+	return 0;
+}
+
+int fg_tracker__open(const struct fg_tracker_config *cfg, struct fg_tracker **out)
+{
+	int err;
+	struct fg_tracker *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->skel = fg_tracker_bpf__open();
+	if (!t->skel) {
+		err = -errno;
+		goto cleanup;
+	}
+	if (cfg->max_tracked)
+		bpf_map__set_max_entries(t->skel->maps.tracked, cfg->max_tracked);
+	if (cfg->max_stacks)
+		bpf_map__set_max_entries(t->skel->maps.stacks, cfg->max_stacks);
+	err = fg_tracker_bpf__load(t->skel);
+	if (err)
+		goto cleanup;
+	err = fg_tracker_bpf__attach(t->skel);
+	if (err)
+		goto cleanup;
+	t->ring = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, t, NULL);
+	if (!t->ring) {
+		err = -errno;
+		goto cleanup;
+	}
+	*out = t;
+	return 0;
+cleanup:
+	fg_tracker__destroy(t);
+	return err;
+}
+
+int fg_tracker__track(struct fg_tracker *t, uint32_t tgid)
+{
+	struct fg_task_info info = { .gen = 0, .parent_tgid = 0 };
+	return bpf_map_update_elem(bpf_map__fd(t->skel->maps.tracked), &tgid, &info, BPF_ANY);
+}
+
+int fg_tracker__tracked_fd(const struct fg_tracker *t)
+{
+	return bpf_map__fd(t->skel->maps.tracked);
+}
+
+int fg_tracker__stacks_fd(const struct fg_tracker *t)
+{
+	return bpf_map__fd(t->skel->maps.stacks);
+}
+
+int fg_tracker__stats_fd(const struct fg_tracker *t)
+{
+	return bpf_map__fd(t->skel->maps.stats);
+}
+
+int fg_tracker__poll(struct fg_tracker *t, int timeout_ms, const struct fg_proc_event **events,
+		     size_t *count)
+{
+	t->len = 0;
+	t->oom = 0;
+	int err = ring_buffer__poll(t->ring, timeout_ms);
+	/* a signal interrupting the wait is not an error: report what we have */
+	if (err < 0 && err != -EINTR && !t->oom)
+		return err;
+	*events = t->buf;
+	*count = t->len;
+	return t->oom ? -ENOMEM : 0;
+}
+
+int fg_tracker__stack(const struct fg_tracker *t, uint64_t hash, struct fg_stack *out)
+{
+	return bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stacks), &hash, out);
+}
+
+void fg_tracker__destroy(struct fg_tracker *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->ring);
+	fg_tracker_bpf__destroy(t->skel);
+	free(t->buf);
+	free(t);
+}

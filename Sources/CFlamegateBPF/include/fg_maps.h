@@ -1,0 +1,21 @@
+#ifndef FG_MAPS_H
+#define FG_MAPS_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Copies up to `cap` entries of a hash map into parallel key/value arrays.
+ * Returns the number copied, or -errno. Used after the target exits, when the
+ * maps no longer change. */
+long fg_map_dump(int map_fd, size_t key_size, size_t value_size, void *keys, void *values,
+		 size_t cap);
+
+/* Sums slot `key` of a per-CPU array of u64 over all possible CPUs. */
+int fg_map_percpu_sum(int map_fd, uint32_t key, uint64_t *out);
+
+/* Looks up one element; returns 0, -ENOENT or -errno. */
+int fg_map_lookup(int map_fd, const void *key, void *value);
+
+/* Number of online CPUs the perf_event probes open events on, with their ids. */
+int fg_online_cpus(int *cpus, int cap);
+
+#endif

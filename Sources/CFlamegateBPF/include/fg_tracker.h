@@ -1,0 +1,32 @@
+#ifndef FG_TRACKER_SHIM_H
+#define FG_TRACKER_SHIM_H
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "../../../bpf/tracker.h"
+
+/* The process-tree tracker: owns the `tracked` and `stacks` maps that all
+ * probes share, and the lifecycle event stream. */
+struct fg_tracker;
+
+struct fg_tracker_config {
+	uint32_t max_tracked; /* processes tracked at once */
+	uint32_t max_stacks;  /* distinct stacks stored, all probes together */
+};
+
+/* Opens, loads and attaches the tracker. */
+int fg_tracker__open(const struct fg_tracker_config *cfg, struct fg_tracker **out);
+/* Starts tracking `tgid` (the launched target, before it is released). */
+int fg_tracker__track(struct fg_tracker *t, uint32_t tgid);
+int fg_tracker__tracked_fd(const struct fg_tracker *t);
+int fg_tracker__stacks_fd(const struct fg_tracker *t);
+int fg_tracker__stats_fd(const struct fg_tracker *t);
+/* Consumes pending lifecycle events (waiting up to timeout_ms for the first)
+ * into an internal buffer; *events points at them until the next call. */
+int fg_tracker__poll(struct fg_tracker *t, int timeout_ms, const struct fg_proc_event **events,
+		     size_t *count);
+/* Reads one stored stack; -ENOENT when the hash is unknown. */
+int fg_tracker__stack(const struct fg_tracker *t, uint64_t hash, struct fg_stack *out);
+void fg_tracker__destroy(struct fg_tracker *t);
+
+#endif

@@ -1,0 +1,46 @@
+import Model
+import Probes
+
+/// Which probes exist in this build and whether this kernel can run them.
+public enum ProbeRegistry {
+    /// Probes this version implements.
+    public static let implemented: [ProbeName] = [.cpu]
+
+    /// Status of a probe on this machine without attaching it.
+    public static func status(_ probe: ProbeName) -> ProbeStatus {
+        guard implemented.contains(probe) else {
+            return ProbeStatus(probe: probe, unavailable: "not implemented in flamegate \(Version.flamegate)")
+        }
+        for feature in Capabilities.requirements(of: probe) {
+            let result = Capabilities.check(feature)
+            if let why = result.unavailable {
+                return ProbeStatus(probe: probe, unavailable: "\(feature.rawValue) unavailable: \(why)")
+            }
+        }
+        return ProbeStatus(probe: probe)
+    }
+
+    /// The probes to attach and every requested probe's status; throws when the
+    /// user named a probe that cannot run.
+    static func make(_ options: RecordOptions) throws -> ([Probe], [ProbeStatus]) {
+        var probes: [Probe] = []
+        var statuses: [ProbeStatus] = []
+        for name in options.probes.sorted() {
+            let status = status(name)
+            statuses.append(status)
+            if let why = status.unavailable {
+                if options.probesExplicit { throw ProbeError.unavailable("probe '\(name.rawValue)': \(why)") }
+                continue
+            }
+            switch name {
+            case .cpu: probes.append(CPUProbe(frequencyHz: options.frequencyHz))
+            default: break
+            }
+        }
+        if probes.isEmpty {
+            throw ProbeError.unavailable("no probe can run: "
+                + statuses.map { "\($0.probe.rawValue): \($0.unavailable ?? "ok")" }.joined(separator: "; "))
+        }
+        return (probes, statuses)
+    }
+}

@@ -1,0 +1,195 @@
+import CFlamegateBPF
+import Foundation
+import Model
+import Probes
+import Symbols
+
+/// What to record and how.
+public struct RecordOptions: Sendable {
+    public var launch: LaunchSpec
+    public var probes: [ProbeName]
+    /// The user named the probes: one that cannot run is an error, not a note.
+    public var probesExplicit: Bool
+    public var frequencyHz: UInt32
+    /// Past it the whole tree is killed and the run marked timed out.
+    public var timeoutSeconds: Double?
+    /// Past it recording ends: the tree gets SIGTERM, then SIGKILL 2 s later.
+    public var durationSeconds: Double?
+
+    public init(launch: LaunchSpec, probes: [ProbeName] = ProbeName.allCases, probesExplicit: Bool = false,
+                frequencyHz: UInt32 = 499, timeoutSeconds: Double? = nil, durationSeconds: Double? = nil) {
+        self.launch = launch
+        self.probes = probes
+        self.probesExplicit = probesExplicit
+        self.frequencyHz = frequencyHz
+        self.timeoutSeconds = timeoutSeconds
+        self.durationSeconds = durationSeconds
+    }
+}
+
+/// Runs one target under the probes and turns what they saw into a `Recording`.
+public final class Recorder {
+    /// Symbol tables, kept across recordings of this flamegate process.
+    public let modules: ModuleCache
+    private let interruption: Interruption?
+
+    public init(modules: ModuleCache = ModuleCache(), interruption: Interruption? = nil) {
+        self.modules = modules
+        self.interruption = interruption
+    }
+
+    public func record(_ options: RecordOptions) throws -> Recording {
+        try Capabilities.requireRecording()
+        let (probes, statuses) = try ProbeRegistry.make(options)
+        let tracker = try Tracker()
+        let held = try HeldProcess(options.launch)
+        // whatever fails from here on, the target must not outlive the recording
+        var finished = false
+        defer {
+            if !finished {
+                Self.killTree(held.pid, [held.pid])
+                reap(held.pid)
+            }
+        }
+        try tracker.track(pid: held.pid)
+        let mappingRecorder = try MappingRecorder(pid: held.pid)
+        var spaces = AddressSpaces()
+        apply(MappingRecorder.snapshot(pid: held.pid), to: &spaces)
+        for probe in probes { try probe.attach(tracker: tracker) }
+
+        let startedAt = Date()
+        let origin = monotonicNanoseconds()
+        try held.release()
+        var run = RunState(pid: held.pid, origin: origin, options: options)
+        while !run.exited {
+            try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 50)
+            run.poll(interrupted: interruption?.isSet ?? false)
+        }
+        finished = true
+        try finishLeftovers(&run, tracker, mappingRecorder, &spaces)
+        probes.forEach { $0.stop() }
+        try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 0)
+
+        let symbolizer = Symbolizer(spaces: spaces, modules: modules)
+        var profiles: [Profile] = []
+        var lost = tracker.lostCounters()
+        lost.append(LostCounter(source: "mappings", name: "lost_mapping_records", count: spaces.lostRecords,
+                                meaning: "mmap/exec records dropped by the kernel: some frames may not resolve"))
+        for probe in probes {
+            let data = try probe.collect(tracker: tracker)
+            let profile = ProfileAssembler.profile(from: data, symbolizer: symbolizer)
+            lost += data.lost
+            lost.append(LostCounter(source: probe.name.rawValue, name: "unknown_frames",
+                                    count: profile.frameResolution.unresolved,
+                                    meaning: "sampled frames no symbol covered, shown as module+0xOFFSET"))
+            profiles.append(profile)
+        }
+        let end = run.table.rootExitNanoseconds ?? run.waitedAt
+        let usage = ResourceUsage(
+            wallSeconds: Double(end &- origin) / 1e9,
+            userSeconds: seconds(run.usage.ru_utime), systemSeconds: seconds(run.usage.ru_stime),
+            maxRSSKilobytes: Int64(run.usage.ru_maxrss),
+            voluntaryContextSwitches: Int64(run.usage.ru_nvcsw),
+            involuntaryContextSwitches: Int64(run.usage.ru_nivcsw))
+        return Recording(
+            flamegateVersion: Version.flamegate, command: options.launch.command, startedAt: startedAt,
+            usage: usage, exit: run.exit, probes: statuses,
+            cpuFrequencyHz: probes.contains { $0.name == .cpu } ? Int(options.frequencyHz) : nil,
+            profiles: profiles, processes: run.table.records, lost: lost)
+    }
+
+    private func drain(_ tracker: Tracker, _ mappings: MappingRecorder, _ run: inout RunState,
+                       _ spaces: inout AddressSpaces, timeoutMilliseconds: Int32) throws {
+        for event in try tracker.poll(timeoutMilliseconds: timeoutMilliseconds) { run.table.apply(event) }
+        apply(try mappings.read(), to: &spaces)
+    }
+
+    private func apply(_ events: [MappingEvent], to spaces: inout AddressSpaces) {
+        for event in events {
+            if case let .map(_, _, _, _, path, key?) = event, key != ModuleCache.vdsoKey {
+                modules.register(key: key, path: path)
+            }
+            spaces.apply(event)
+        }
+    }
+
+    /// The root exited: processes it left running are killed so nothing of a
+    /// run outlives it (reported as a note by the caller through the process list).
+    private func finishLeftovers(_ run: inout RunState, _ tracker: Tracker, _ mappings: MappingRecorder,
+                                 _ spaces: inout AddressSpaces) throws {
+        let deadline = monotonicNanoseconds() + 1_000_000_000
+        var leftovers = run.table.alive.filter { $0 != run.pid }
+        while !leftovers.isEmpty, monotonicNanoseconds() < deadline {
+            Self.killTree(run.pid, leftovers)
+            try drain(tracker, mappings, &run, &spaces, timeoutMilliseconds: 20)
+            leftovers = run.table.alive.filter { $0 != run.pid }
+        }
+    }
+
+    /// Signals the target's process group and every listed pid.
+    static func killTree(_ root: Int32, _ pids: [Int32], signal: Int32 = SIGKILL) {
+        kill(-root, signal)
+        for pid in pids { kill(pid, signal) }
+    }
+
+    private func reap(_ pid: Int32) {
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = fg_spawn_wait(pid, &status, &usage, 0)
+    }
+
+    private func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+}
+
+/// The run loop's state: exit, timeout, duration and interruption handling.
+struct RunState {
+    let pid: Int32
+    let options: RecordOptions
+    var table: ProcessTable
+    var exited = false
+    var exit = TargetExit()
+    var usage = rusage()
+    var waitedAt: UInt64 = 0
+    private let timeoutAt: UInt64?
+    private let durationAt: UInt64?
+    private var killAt: UInt64?
+
+    init(pid: Int32, origin: UInt64, options: RecordOptions) {
+        self.pid = pid
+        self.options = options
+        table = ProcessTable(rootPid: pid, origin: origin)
+        timeoutAt = options.timeoutSeconds.map { origin + UInt64($0 * 1e9) }
+        durationAt = options.durationSeconds.map { origin + UInt64($0 * 1e9) }
+    }
+
+    mutating func poll(interrupted: Bool) {
+        var status: Int32 = 0
+        if fg_spawn_wait(pid, &status, &usage, 1) == 0 {
+            exited = true
+            waitedAt = monotonicNanoseconds()
+            if fg_status_exited(status) != 0 { exit.code = fg_status_exit_code(status) }
+            if fg_status_signaled(status) != 0 { exit.signal = fg_status_signal(status) }
+            return
+        }
+        let now = monotonicNanoseconds()
+        let everyone = table.alive
+        if let t = timeoutAt, now >= t, !exit.timedOut {
+            exit.timedOut = true
+            Recorder.killTree(pid, everyone)
+        }
+        if let d = durationAt, now >= d, !exit.stoppedAfterDuration {
+            exit.stoppedAfterDuration = true
+            Recorder.killTree(pid, everyone, signal: SIGTERM)
+            killAt = now + 2_000_000_000
+        }
+        if interrupted, !exit.interrupted {
+            exit.interrupted = true
+            Recorder.killTree(pid, everyone, signal: SIGINT)
+            killAt = now + 2_000_000_000
+        }
+        if let k = killAt, now >= k {
+            Recorder.killTree(pid, everyone)
+            killAt = nil
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import CFlamegateBPF
+import Foundation
+import Model
+
+/// One line of `flamegate doctor`: a kernel or machine feature and whether it works here.
+public struct CapabilityResult: Sendable, Equatable {
+    public enum Feature: String, CaseIterable, Sendable {
+        case privileges = "root/capabilities"
+        case btf = "BTF"
+        case bpfSyscall = "bpf()"
+        case tracepoints
+        case tpBTF = "tp_btf"
+        case uprobes
+        case perfCPUClock = "perf cpu-clock"
+        case hardwarePMU = "hardware PMU"
+        case kprobes
+        case fentry
+    }
+
+    public var feature: Feature
+    /// nil when usable.
+    public var unavailable: String?
+
+    public var ok: Bool { unavailable == nil }
+}
+
+/// Checks by doing: each BPF feature is probed by loading and attaching a real
+/// (empty) program, not by reading config files.
+public enum Capabilities {
+    public static func check(_ feature: CapabilityResult.Feature) -> CapabilityResult {
+        CapabilityResult(feature: feature, unavailable: reason(feature))
+    }
+
+    public static func checkAll() -> [CapabilityResult] {
+        CapabilityResult.Feature.allCases.map(check)
+    }
+
+    /// What a recording cannot start without; throws the first missing piece as one sentence.
+    public static func requireRecording() throws {
+        for feature in [CapabilityResult.Feature.privileges, .btf, .bpfSyscall, .tpBTF] {
+            if let why = reason(feature) {
+                throw ProbeError.unavailable("cannot record: \(feature.rawValue) unavailable: \(why)")
+            }
+        }
+    }
+
+    /// Features each probe needs.
+    public static func requirements(of probe: ProbeName) -> [CapabilityResult.Feature] {
+        switch probe {
+        case .cpu: return [.perfCPUClock]
+        case .offcpu, .sched: return [.tpBTF]
+        case .io: return [.tracepoints]
+        case .alloc: return [.uprobes]
+        case .pmu: return [.hardwarePMU]
+        }
+    }
+
+    static func reason(_ feature: CapabilityResult.Feature) -> String? {
+        switch feature {
+        case .privileges: return privilegeProblem()
+        case .btf:
+            let path = "/sys/kernel/btf/vmlinux"
+            if !FileManager.default.fileExists(atPath: path) {
+                return "\(path) is missing: the kernel was built without CONFIG_DEBUG_INFO_BTF"
+            }
+            return access(path, R_OK) == 0 ? nil : "\(path) is not readable (run as root)"
+        case .bpfSyscall: return shim(FG_CAP_BPF_SYSCALL)
+        case .tracepoints: return shim(FG_CAP_TRACEPOINT)
+        case .tpBTF: return shim(FG_CAP_TP_BTF)
+        case .uprobes: return shim(FG_CAP_UPROBE)
+        case .perfCPUClock: return shim(FG_CAP_PERF_CPU_CLOCK)
+        case .kprobes: return shim(FG_CAP_KPROBE)
+        case .fentry: return shim(FG_CAP_FENTRY)
+        case .hardwarePMU:
+            let devices = ["cpu", "cpu_core", "cpu_atom", "armv8_pmuv3", "armv8_pmuv3_0"]
+                .map { "/sys/bus/event_source/devices/\($0)" }
+            let shimReason = shim(FG_CAP_HW_PMU)
+            if !devices.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
+                return "no PMU device in /sys/bus/event_source/devices (virtual machine without PMU passthrough?)"
+                    + (shimReason.map { "; \($0)" } ?? "")
+            }
+            return shimReason
+        }
+    }
+
+    private static func shim(_ cap: fg_cap) -> String? {
+        var why = [CChar](repeating: 0, count: 512)
+        let result = fg_caps_check(cap, &why, why.count)
+        return result == 0 ? nil : String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// nil when we are root or hold CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN).
+    static func privilegeProblem() -> String? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let mask = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return geteuid() == 0 ? nil : "not root" }
+        let sysAdmin: UInt64 = 1 << 21, perfmon: UInt64 = 1 << 38, bpf: UInt64 = 1 << 39
+        if mask & sysAdmin != 0 || (mask & perfmon != 0 && mask & bpf != 0) { return nil }
+        return "not root and missing CAP_BPF/CAP_PERFMON (run with sudo)"
+    }
+}

@@ -1,0 +1,102 @@
+import CFlamegateBPF
+import Model
+
+/// A lifecycle event of the tracked tree, as the tracker saw it.
+public struct ProcessEvent: Sendable {
+    public enum Kind: Sendable { case fork, thread, exec, threadExit, exit }
+    public var kind: Kind
+    public var timeNanoseconds: UInt64
+    public var pid: Int32
+    public var tid: Int32
+    public var parentPid: Int32
+    public var generation: UInt32
+    public var exitStatus: Int32
+    public var comm: String
+    public var filename: String
+}
+
+/// The BPF side of following the target's process tree, and owner of the
+/// maps all probes share (`tracked`, `stacks`).
+public final class Tracker: @unchecked Sendable {
+    let handle: OpaquePointer
+
+    public init(maxTracked: UInt32 = 8192, maxStacks: UInt32 = 65536) throws {
+        var config = fg_tracker_config(max_tracked: maxTracked, max_stacks: maxStacks)
+        var out: OpaquePointer?
+        try ProbeError.check(fg_tracker__open(&config, &out), "loading the process tracker (tracker.bpf.c)")
+        handle = out!
+    }
+
+    deinit { fg_tracker__destroy(handle) }
+
+    /// Starts tracking a process (the held target, before it execs).
+    public func track(pid: Int32) throws {
+        try ProbeError.check(fg_tracker__track(handle, UInt32(pid)), "tracking pid \(pid)")
+    }
+
+    /// Lifecycle events since the last call, waiting up to `timeoutMilliseconds` for one.
+    public func poll(timeoutMilliseconds: Int32) throws -> [ProcessEvent] {
+        var events: UnsafePointer<fg_proc_event>?
+        var count = 0
+        try ProbeError.check(fg_tracker__poll(handle, timeoutMilliseconds, &events, &count),
+                             "reading process events")
+        guard let events else { return [] }
+        return (0..<count).map { ProcessEvent(events[$0]) }
+    }
+
+    /// The frames of a stored stack, leaf first; empty for hash 0 or an unknown hash.
+    public func stack(_ hash: UInt64) -> [UInt64] {
+        guard hash != 0 else { return [] }
+        var stack = fg_stack()
+        guard fg_tracker__stack(handle, hash, &stack) == 0 else { return [] }
+        let depth = Int(min(stack.depth, UInt32(FG_MAX_STACK_DEPTH)))
+        return withUnsafeBytes(of: stack.ips) { raw in
+            Array(raw.bindMemory(to: UInt64.self).prefix(depth))
+        }
+    }
+
+    /// Counters of what the tracker lost.
+    public func lostCounters() -> [LostCounter] {
+        let fd = fg_tracker__stats_fd(handle)
+        return [
+            LostCounter(source: "tracker", name: "lost_process_events",
+                        count: percpuSum(fd, FG_TRACKER_EVENTS_LOST.rawValue),
+                        meaning: "process and thread start/exit events dropped: names or lifetimes may be missing"),
+            LostCounter(source: "tracker", name: "untracked_children",
+                        count: percpuSum(fd, FG_TRACKER_TRACKED_FULL.rawValue),
+                        meaning: "child processes not followed because the tracked-process table was full"),
+        ]
+    }
+}
+
+func percpuSum(_ fd: Int32, _ slot: UInt32) -> UInt64 {
+    var value: UInt64 = 0
+    return fg_map_percpu_sum(fd, slot, &value) == 0 ? value : 0
+}
+
+extension ProcessEvent {
+    init(_ e: fg_proc_event) {
+        switch Int32(e.kind) {
+        case Int32(FG_PROC_FORK.rawValue): kind = .fork
+        case Int32(FG_PROC_THREAD.rawValue): kind = .thread
+        case Int32(FG_PROC_EXEC.rawValue): kind = .exec
+        case Int32(FG_PROC_THREAD_EXIT.rawValue): kind = .threadExit
+        default: kind = .exit
+        }
+        timeNanoseconds = e.ts_ns
+        pid = Int32(bitPattern: e.tgid)
+        tid = Int32(bitPattern: e.tid)
+        parentPid = Int32(bitPattern: e.parent_tgid)
+        generation = e.gen
+        exitStatus = e.exit_code
+        comm = cString(e.comm)
+        filename = cString(e.filename)
+    }
+}
+
+/// A fixed-size C char array as a String, up to its first NUL.
+func cString<T>(_ tuple: T) -> String {
+    withUnsafeBytes(of: tuple) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// A file's symbols ready for lookups: segments from the file itself, symbols
+/// from it or from its separate debug file.
+public struct LoadedModule: Sendable {
+    public let name: String
+    public let image: ElfImage
+    public let symbols: SymbolTable
+    /// Where the symbols came from: `.symtab`, `.dynsym` or a debug file path.
+    public let symbolSource: String
+}
+
+/// Executable files seen in mappings, opened as soon as they are mapped (so a
+/// file deleted or replaced later is still readable) and parsed once per
+/// identity; shared by all recordings of one flamegate process.
+public final class ModuleCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var descriptors: [String: (fd: Int32, path: String)] = [:]
+    private var loaded: [String: LoadedModule?] = [:]
+    private var vdsoModule: LoadedModule??
+
+    public static let vdsoKey = "[vdso]"
+
+    public init() {}
+
+    deinit {
+        for entry in descriptors.values { close(entry.fd) }
+    }
+
+    /// Opens `path` for later reading unless a file with this key is already open.
+    public func register(key: String, path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard descriptors[key] == nil, loaded[key] == nil else { return }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { descriptors[key] = (fd, path) }
+    }
+
+    /// The parsed module, or nil when the file could not be read.
+    public func module(forKey key: String) -> LoadedModule? {
+        lock.lock()
+        defer { lock.unlock() }
+        if key == Self.vdsoKey { return vdsoLocked() }
+        if let cached = loaded[key] { return cached }
+        var module: LoadedModule?
+        if let entry = descriptors[key] {
+            module = Self.load(fd: entry.fd, path: entry.path)
+            close(entry.fd)
+            descriptors[key] = nil
+        }
+        loaded[key] = module
+        return module
+    }
+
+    private func vdsoLocked() -> LoadedModule? {
+        if let cached = vdsoModule { return cached }
+        let module = (try? ElfImage.vdso()).map {
+            LoadedModule(name: "[vdso]", image: $0, symbols: $0.symbols, symbolSource: ".dynsym")
+        }
+        vdsoModule = .some(module)
+        return module
+    }
+
+    static func load(fd: Int32, path: String) -> LoadedModule? {
+        guard let image = try? ElfImage.read(fd: fd, path: path) else { return nil }
+        let name = (path as NSString).lastPathComponent
+        if !image.hasSymtab, let debug = DebugFiles.find(for: image, path: path) {
+            return LoadedModule(name: name, image: image, symbols: debug.image.symbols, symbolSource: debug.path)
+        }
+        return LoadedModule(name: name, image: image, symbols: image.symbols,
+                            symbolSource: image.hasSymtab ? ".symtab" : ".dynsym")
+    }
+}

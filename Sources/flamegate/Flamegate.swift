@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+
+/// flamegate: a performance-regression gate for CI, built on eBPF.
+@main
+struct Flamegate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flamegate",
+        abstract: "Profile programs with eBPF and gate CI on performance regressions.",
+        version: "0.1.0",
+        subcommands: [Record.self, Doctor.self]
+    )
+}
+
+/// Exit codes every subcommand uses.
+enum ExitCodes {
+    static let success: Int32 = 0
+    /// A regression (or a failed scenario).
+    static let regression: Int32 = 1
+    /// Bad usage, or the machine cannot do what was asked.
+    static let environment: Int32 = 2
+}
+
+/// Prints a one-sentence error and exits with code 2.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("flamegate: error: \(message)\n".utf8))
+    Foundation.exit(ExitCodes.environment)
+}

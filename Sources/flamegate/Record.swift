@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Model
+import Probes
+import Reports
+
+/// `flamegate record -- CMD ARGS...`: profile one program without a scenario.
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a command under the probes and write its profiles.",
+        discussion: """
+            Writes DIR/cpu.folded (FlameGraph folded stacks) and DIR/profile.json, \
+            and prints the top functions.
+            """)
+
+    @Option(name: .long, help: "Comma-separated probes (\(ProbeName.allCases.map(\.rawValue).joined(separator: ","))); default: every probe this kernel supports.")
+    var probes: String?
+
+    @Option(name: .long, help: "CPU sampling frequency in Hz.")
+    var freq: UInt32 = 499
+
+    @Option(name: .long, help: "Stop recording after S seconds (the target gets SIGTERM, then SIGKILL).")
+    var duration: Double?
+
+    @Option(name: .long, help: "Kill the target's process tree after S seconds and report a timeout.")
+    var timeout: Double?
+
+    @Option(name: .shortAndLong, help: "Output directory.")
+    var output: String = "flamegate-out"
+
+    @Flag(help: "Capture the target's stdout/stderr into DIR/target.stdout and DIR/target.stderr.")
+    var quiet = false
+
+    @Option(help: "Functions to list in the summary.")
+    var top: Int = 10
+
+    @Flag(help: "Show libbpf's messages.")
+    var verbose = false
+
+    @Argument(parsing: .postTerminator, help: "The command to run, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("missing command: use flamegate record [options] -- CMD ARGS...") }
+        guard (1...100_000).contains(freq) else { throw ValidationError("--freq \(freq): expected 1 to 100000 Hz") }
+        if let duration, duration <= 0 { throw ValidationError("--duration \(duration): expected seconds > 0") }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout \(timeout): expected seconds > 0") }
+        _ = try parsedProbes()
+    }
+
+    func parsedProbes() throws -> [ProbeName]? {
+        guard let probes else { return nil }
+        return try probes.split(separator: ",").map { item in
+            let name = item.trimmingCharacters(in: .whitespaces)
+            guard let probe = ProbeName(rawValue: name) else {
+                throw ValidationError("--probes: unknown probe '\(name)'; expected one of "
+                    + ProbeName.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return probe
+        }
+    }
+
+    func run() throws {
+        Libbpf.captureLogs(verbose: verbose)
+        signal(SIGPIPE, SIG_IGN)
+        Interruption.shared.install()
+        let dir = URL(fileURLWithPath: output)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            fail("-o \(output): cannot create the output directory: \(error.localizedDescription)")
+        }
+        let launch = LaunchSpec(
+            command: command,
+            stdoutPath: quiet ? dir.appendingPathComponent("target.stdout").path : nil,
+            stderrPath: quiet ? dir.appendingPathComponent("target.stderr").path : nil)
+        let explicit = try parsedProbes()
+        let options = RecordOptions(launch: launch, probes: explicit ?? ProbeName.allCases,
+                                    probesExplicit: explicit != nil, frequencyHz: freq,
+                                    timeoutSeconds: timeout, durationSeconds: duration)
+        let recording: Recording
+        do {
+            recording = try Recorder(interruption: Interruption.shared).record(options)
+        } catch let error as ProbeError {
+            fail(error.description)
+        } catch let error as HarnessError {
+            fail(error.description)
+        }
+        var written: [String] = []
+        do {
+            if let cpu = recording.profile("cpu") {
+                let url = dir.appendingPathComponent("cpu.folded")
+                try FileSink.write(FoldedStacks.render(cpu), to: url)
+                written.append(url.path)
+            }
+            let json = dir.appendingPathComponent("profile.json")
+            try FileSink.write(try JSONFormat.encoder().encode(recording), to: json)
+            written.append(json.path)
+        } catch {
+            fail("writing results into \(output): \(error.localizedDescription)")
+        }
+        print(RecordSummary(top: top).render(recording), terminator: "")
+        print("\nwrote " + written.joined(separator: ", "))
+    }
+}

@@ -1,0 +1,84 @@
+/* Kernel-side pieces every probe object shares. Each object declares the same
+ * `tracked` and `stacks` maps; user space makes them all point at the tracker's
+ * maps (bpf_map__reuse_fd) before load, so there is one process tree and one
+ * stack store for all probes. */
+#ifndef FG_COMMON_BPF_H
+#define FG_COMMON_BPF_H
+
+#include "tracker.h"
+#include "errno.bpf.h"
+
+#ifndef FG_MAX_TRACKED
+#define FG_MAX_TRACKED 8192
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FG_MAX_TRACKED);
+	__type(key, __u32); /* tgid */
+	__type(value, struct fg_task_info);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* content hash, never 0 */
+	__type(value, struct fg_stack);
+} stacks SEC(".maps");
+
+/* Seeds keep a kernel stack and a user stack with the same addresses apart. */
+#define FG_SEED_USER 0x9e3779b97f4a7c15ULL
+#define FG_SEED_KERNEL 0xc2b2ae3d27d4eb4fULL
+
+static __always_inline struct fg_task_info *fg_tracked_task(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&tracked, &tgid);
+}
+
+/* 64-bit hash of a frame list (FNV-1a over words, then a murmur finaliser). */
+static __always_inline __u64 fg_hash_stack(const struct fg_stack *s, __u64 seed)
+{
+	__u64 h = seed ^ s->depth;
+	for (int i = 0; i < FG_MAX_STACK_DEPTH; i++) {
+		if (i >= s->depth)
+			break;
+		h ^= s->ips[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+/* Outcome of fg_store_stack, for the caller's drop accounting. */
+enum fg_stack_result {
+	FG_STACK_OK = 0,
+	FG_STACK_EMPTY = 1,  /* no frames (kernel thread's user stack, user-mode sample's kernel stack) */
+	FG_STACK_ERROR = 2,  /* bpf_get_stack failed */
+	FG_STACK_FULL = 3,   /* `stacks` map full */
+};
+
+/* Captures the current stack into `scratch` (a per-CPU buffer owned by the
+ * caller's object) and stores it in `stacks` under its hash, which goes to
+ * *out (0 when there is no stack). */
+static __always_inline int fg_store_stack(void *ctx, struct fg_stack *scratch, __u64 flags,
+					  __u64 *out)
+{
+	*out = 0;
+	long n = bpf_get_stack(ctx, scratch->ips, sizeof(scratch->ips), flags);
+	if (n < 0)
+		return n == -EFAULT ? FG_STACK_EMPTY : FG_STACK_ERROR;
+	if (n == 0)
+		return FG_STACK_EMPTY;
+	scratch->depth = n / sizeof(__u64);
+	__u64 h = fg_hash_stack(scratch, (flags & BPF_F_USER_STACK) ? FG_SEED_USER : FG_SEED_KERNEL);
+	if (bpf_map_update_elem(&stacks, &h, scratch, BPF_NOEXIST) != 0 &&
+	    !bpf_map_lookup_elem(&stacks, &h))
+		return FG_STACK_FULL;
+	*out = h;
+	return FG_STACK_OK;
+}
+
+#endif

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Follows the target's process tree: every process forked from a tracked one is
+ * tracked too, exec bumps the process's generation, exits untrack. Lifecycle
+ * events go to user space for naming threads and processes. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "errno.bpf.h"
+#include "common.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FG_TRACKER_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+static __always_inline void count_stat(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
+	if (v)
+		*v += 1;
+}
+
+static __always_inline void emit(__u32 kind, struct task_struct *task, __u32 parent_tgid, __u32 gen,
+				 __s32 exit_code, const char *filename)
+{
+	struct fg_proc_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_stat(FG_TRACKER_EVENTS_LOST);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = kind;
+	e->tgid = BPF_CORE_READ(task, tgid);
+	e->tid = BPF_CORE_READ(task, pid);
+	e->parent_tgid = parent_tgid;
+	e->gen = gen;
+	e->exit_code = exit_code;
+	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
+	e->filename[0] = 0;
+	if (filename)
+		bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	struct fg_task_info *pinfo = fg_tracked_task(ptgid);
+	if (!pinfo)
+		return 0;
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	if (ctgid == ptgid) {
+		emit(FG_PROC_THREAD, child, ptgid, pinfo->gen, 0, 0);
+		return 0;
+	}
+	struct fg_task_info info = { .gen = 0, .parent_tgid = ptgid };
+	if (bpf_map_update_elem(&tracked, &ctgid, &info, BPF_ANY) != 0) {
+		count_stat(FG_TRACKER_TRACKED_FULL);
+		return 0;
+	}
+	emit(FG_PROC_FORK, child, ptgid, 0, 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct fg_task_info *info = fg_tracked_task(tgid);
+	if (!info)
+		return 0;
+	info->gen += 1;
+	emit(FG_PROC_EXEC, task, info->parent_tgid, info->gen, 0, BPF_CORE_READ(bprm, filename));
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct fg_task_info *info = fg_tracked_task(tgid);
+	if (!info)
+		return 0;
+	/* do_exit has already decremented signal->live: 0 means the last thread */
+	int live = BPF_CORE_READ(task, signal, live.counter);
+	__s32 code = BPF_CORE_READ(task, exit_code);
+	if (live == 0) {
+		__s32 group_code = BPF_CORE_READ(task, signal, group_exit_code);
+		emit(FG_PROC_EXIT, task, info->parent_tgid, info->gen, group_code ? group_code : code, 0);
+		bpf_map_delete_elem(&tracked, &tgid);
+	} else {
+		emit(FG_PROC_THREAD_EXIT, task, info->parent_tgid, info->gen, code, 0);
+	}
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
