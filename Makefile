@@ -20,7 +20,7 @@ BIN := .build/debug/flamegate
 DEB_PACKAGES := libbpf-dev libelf-dev libdw-dev zlib1g-dev bpftool linux-perf bpftrace \
 	valgrind libjson-c-dev gcc make
 
-.PHONY: build deps bpf example test bench clean
+.PHONY: build deps bpf demo test bench clean
 .SECONDARY: $(BPF_OBJS)
 
 deps:
@@ -51,16 +51,20 @@ bpf: $(SKELETONS)
 build: deps bpf
 	$(SWIFT) build
 
-# Main job on a bundled example: profile it and print the summary.
-example: build
-	$(BIN) record -o flamegate-out/example -- .build/debug/flamegate-example
+# Main job on the bundled example: build it, profile it, print the summary.
+demo: build
+	@mkdir -p $(OUT)/targets
+	gcc -O2 -g -fno-omit-frame-pointer -pthread -o $(OUT)/targets/hotspots scenarios/targets/hotspots.c -lm
+	$(BIN) record -o flamegate-out/demo -- $(OUT)/targets/hotspots
 
 test: deps bpf
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 
-bench: build
-	Tests/bench/run.sh
+# Overhead and speed, measured with a release build (not part of CI).
+bench: deps bpf
+	$(SWIFT) build -c release
+	python3 Tests/bench/bench.py
 
 clean:
 	rm -rf $(OUT) $(GEN) .build flamegate-out

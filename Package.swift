@@ -32,10 +32,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // helpers shared by the test targets: building fixture programs, running commands
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
-        .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "Model", "CFlamegateBPF"]),
-        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Harness", "Model", "CFlamegateBPF"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Model"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"], exclude: ["Snapshots"]),
+        .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "Model", "TestSupport"]),
+        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Harness", "Model", "Symbols", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Model", "Reports", "TestSupport"]),
     ]
 )

@@ -39,7 +39,7 @@ static __always_inline struct fg_task_info *fg_tracked_task(__u32 tgid)
 /* 64-bit hash of a frame list (FNV-1a over words, then a murmur finaliser). */
 static __always_inline __u64 fg_hash_stack(const struct fg_stack *s, __u64 seed)
 {
-	__u64 h = seed ^ s->depth;
+	__u64 h = (seed ^ s->depth ^ s->leaf_return) * 0x100000001b3ULL;
 	for (int i = 0; i < FG_MAX_STACK_DEPTH; i++) {
 		if (i >= s->depth)
 			break;
@@ -60,6 +60,37 @@ enum fg_stack_result {
 	FG_STACK_FULL = 3,   /* `stacks` map full */
 };
 
+/* The word on top of the user stack if it is a return address: the byte
+ * sequence before it is a call instruction. Read from the task's saved user
+ * registers, so it works whether the sample interrupted user or kernel code. */
+static __always_inline __u64 fg_leaf_return(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	__u64 ret = 0;
+	__u8 op[7];
+	if (!regs || bpf_probe_read_user(&ret, sizeof(ret), (void *)regs->sp) != 0 || ret < sizeof(op))
+		return 0;
+	if (bpf_probe_read_user(op, sizeof(op), (void *)(ret - sizeof(op))) != 0)
+		return 0;
+	/* op[i] is the byte at ret - 7 + i */
+	if (op[2] == 0xe8)                                       /* call rel32 */
+		return ret;
+	if (op[1] == 0xff && op[2] == 0x15)                      /* call *disp32(%rip) */
+		return ret;
+	if (op[5] == 0xff && (op[6] & 0xf8) == 0xd0)             /* call *%reg */
+		return ret;
+	if (op[4] == 0xff && (op[5] & 0xf8) == 0x50)             /* call *disp8(%reg) */
+		return ret;
+	return 0;
+#elif defined(__TARGET_ARCH_arm64)
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	return regs ? regs->regs[30] : 0; /* the link register */
+#else
+	return 0;
+#endif
+}
+
 /* Captures the current stack into `scratch` (a per-CPU buffer owned by the
  * caller's object) and stores it in `stacks` under its hash, which goes to
  * *out (0 when there is no stack). */
@@ -73,6 +104,7 @@ static __always_inline int fg_store_stack(void *ctx, struct fg_stack *scratch, _
 	if (n == 0)
 		return FG_STACK_EMPTY;
 	scratch->depth = n / sizeof(__u64);
+	scratch->leaf_return = (flags & BPF_F_USER_STACK) ? fg_leaf_return() : 0;
 	__u64 h = fg_hash_stack(scratch, (flags & BPF_F_USER_STACK) ? FG_SEED_USER : FG_SEED_KERNEL);
 	if (bpf_map_update_elem(&stacks, &h, scratch, BPF_NOEXIST) != 0 &&
 	    !bpf_map_lookup_elem(&stacks, &h))

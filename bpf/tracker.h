@@ -16,10 +16,16 @@ struct fg_task_info {
 	__u32 parent_tgid;
 };
 
-/* Value of the `stacks` map, keyed by a 64-bit content hash of the frames. */
+/* Value of the `stacks` map, keyed by a 64-bit content hash of the frames.
+ * Frame-pointer walks lose the caller of a function that has no frame of its
+ * own (a leaf compiled without one, a libc syscall wrapper, a function entry
+ * where a uprobe fires): `leaf_return` is the word on top of the user stack
+ * when it looks like a return address (it follows a call instruction), so user
+ * space can restore that caller when the leaf turns out to be frameless. */
 struct fg_stack {
 	__u32 depth;
 	__u32 pad;
+	__u64 leaf_return;
 	__u64 ips[FG_MAX_STACK_DEPTH];
 };
 
@@ -51,7 +57,7 @@ enum fg_tracker_stat {
 };
 
 _Static_assert(sizeof(struct fg_task_info) == 8, "fg_task_info ABI");
-_Static_assert(sizeof(struct fg_stack) == 8 + 8 * FG_MAX_STACK_DEPTH, "fg_stack ABI");
+_Static_assert(sizeof(struct fg_stack) == 16 + 8 * FG_MAX_STACK_DEPTH, "fg_stack ABI");
 _Static_assert(sizeof(struct fg_proc_event) == 32 + FG_TASK_COMM_LEN + FG_PATH_LEN, "fg_proc_event ABI");
 
 #endif

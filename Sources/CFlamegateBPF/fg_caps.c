@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fg_btf_internal.h"
 #include "generated/caps.skel.h"
 
 static int verbose_logs;
@@ -72,7 +73,7 @@ static int check_program(enum fg_cap cap, char *why, size_t why_len)
 	struct bpf_program *want = NULL, *prog;
 	struct bpf_link *link = NULL;
 	int err, perf_fd = -1;
-	struct fg_caps_bpf *skel = fg_caps_bpf__open();
+	struct fg_caps_bpf *skel = fg_caps_bpf__open_opts(fg_open_opts());
 	if (!skel) {
 		err = -errno;
 		snprintf(why, why_len, "cannot open BPF object: %s", strerror(-err));

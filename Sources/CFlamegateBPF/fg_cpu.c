@@ -11,6 +11,7 @@
 
 #include "fg_maps.h"
 #include "fg_tracker.h"
+#include "fg_btf_internal.h"
 #include "generated/cpu.skel.h"
 
 #define FG_MAX_CPUS 1024
@@ -43,7 +44,7 @@ int fg_cpu__open(const struct fg_cpu_config *cfg, const struct fg_tracker *track
 	struct fg_cpu *p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->skel = fg_cpu_bpf__open();
+	p->skel = fg_cpu_bpf__open_opts(fg_open_opts());
 	if (!p->skel) {
 		err = -errno;
 		goto cleanup;

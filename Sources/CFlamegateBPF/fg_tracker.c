@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fg_btf_internal.h"
 #include "generated/tracker.skel.h"
 
 struct fg_tracker {
@@ -42,7 +43,7 @@ int fg_tracker__open(const struct fg_tracker_config *cfg, struct fg_tracker **ou
 	struct fg_tracker *t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	t->skel = fg_tracker_bpf__open();
+	t->skel = fg_tracker_bpf__open_opts(fg_open_opts());
 	if (!t->skel) {
 		err = -errno;
 		goto cleanup;

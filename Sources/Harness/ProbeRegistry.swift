@@ -33,7 +33,7 @@ public enum ProbeRegistry {
                 continue
             }
             switch name {
-            case .cpu: probes.append(CPUProbe(frequencyHz: options.frequencyHz))
+            case .cpu: probes.append(CPUProbe(frequencyHz: options.frequencyHz, maxEntries: options.limits.cpuEntries))
             default: break
             }
         }

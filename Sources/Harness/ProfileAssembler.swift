@@ -13,7 +13,7 @@ enum ProfileAssembler {
         var order: [Key] = []
         for raw in data.stacks {
             let frames = symbolizer.frames(pid: raw.pid, generation: raw.generation, user: raw.user,
-                                           kernel: raw.kernel)
+                                           leafReturn: raw.userLeafReturn, kernel: raw.kernel)
             let key = Key(pid: raw.pid, tid: raw.tid, thread: raw.thread, frames: frames.map { builder.intern($0) })
             if merged[key] == nil { order.append(key) }
             merged[key, default: 0] += raw.value

@@ -15,15 +15,34 @@ public struct RecordOptions: Sendable {
     public var timeoutSeconds: Double?
     /// Past it recording ends: the tree gets SIGTERM, then SIGKILL 2 s later.
     public var durationSeconds: Double?
+    public var limits: ProbeLimits
 
     public init(launch: LaunchSpec, probes: [ProbeName] = ProbeName.allCases, probesExplicit: Bool = false,
-                frequencyHz: UInt32 = 499, timeoutSeconds: Double? = nil, durationSeconds: Double? = nil) {
+                frequencyHz: UInt32 = 499, timeoutSeconds: Double? = nil, durationSeconds: Double? = nil,
+                limits: ProbeLimits = ProbeLimits()) {
         self.launch = launch
         self.probes = probes
         self.probesExplicit = probesExplicit
         self.frequencyHz = frequencyHz
         self.timeoutSeconds = timeoutSeconds
         self.durationSeconds = durationSeconds
+        self.limits = limits
+    }
+}
+
+/// Sizes of the in-kernel tables; what does not fit is counted as lost.
+public struct ProbeLimits: Sendable {
+    /// Distinct stacks stored, all probes together.
+    public var stacks: UInt32
+    /// Distinct (thread, stack) pairs the cpu probe counts.
+    public var cpuEntries: UInt32
+    /// Processes tracked at once.
+    public var processes: UInt32
+
+    public init(stacks: UInt32 = 65536, cpuEntries: UInt32 = 40960, processes: UInt32 = 8192) {
+        self.stacks = stacks
+        self.cpuEntries = cpuEntries
+        self.processes = processes
     }
 }
 
@@ -41,7 +60,7 @@ public final class Recorder {
     public func record(_ options: RecordOptions) throws -> Recording {
         try Capabilities.requireRecording()
         let (probes, statuses) = try ProbeRegistry.make(options)
-        let tracker = try Tracker()
+        let tracker = try Tracker(maxTracked: options.limits.processes, maxStacks: options.limits.stacks)
         let held = try HeldProcess(options.launch)
         // whatever fails from here on, the target must not outlive the recording
         var finished = false

@@ -27,6 +27,20 @@ public struct CapabilityResult: Sendable, Equatable {
 /// Checks by doing: each BPF feature is probed by loading and attaching a real
 /// (empty) program, not by reading config files.
 public enum Capabilities {
+    static let defaultBTF = "/sys/kernel/btf/vmlinux"
+
+    /// Kernel BTF for CO-RE: `FLAMEGATE_BTF` when set (kernels without built-in
+    /// BTF, with a BTFHub file), else the running kernel's.
+    public static var btfPath: String {
+        ProcessInfo.processInfo.environment["FLAMEGATE_BTF"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBTF
+    }
+
+    /// Makes every probe use `btfPath`; call once before opening probes.
+    public static func configureBTF() {
+        let path = btfPath
+        fg_set_btf_path(path == defaultBTF ? nil : path)
+    }
+
     public static func check(_ feature: CapabilityResult.Feature) -> CapabilityResult {
         CapabilityResult(feature: feature, unavailable: reason(feature))
     }
@@ -37,6 +51,7 @@ public enum Capabilities {
 
     /// What a recording cannot start without; throws the first missing piece as one sentence.
     public static func requireRecording() throws {
+        configureBTF()
         for feature in [CapabilityResult.Feature.privileges, .btf, .bpfSyscall, .tpBTF] {
             if let why = reason(feature) {
                 throw ProbeError.unavailable("cannot record: \(feature.rawValue) unavailable: \(why)")
@@ -59,9 +74,12 @@ public enum Capabilities {
         switch feature {
         case .privileges: return privilegeProblem()
         case .btf:
-            let path = "/sys/kernel/btf/vmlinux"
+            let path = btfPath
             if !FileManager.default.fileExists(atPath: path) {
-                return "\(path) is missing: the kernel was built without CONFIG_DEBUG_INFO_BTF"
+                return path == defaultBTF
+                    ? "\(path) is missing: the kernel was built without CONFIG_DEBUG_INFO_BTF "
+                        + "(point FLAMEGATE_BTF at a BTF file for this kernel, e.g. from BTFHub)"
+                    : "FLAMEGATE_BTF=\(path): no such file"
             }
             return access(path, R_OK) == 0 ? nil : "\(path) is not readable (run as root)"
         case .bpfSyscall: return shim(FG_CAP_BPF_SYSCALL)

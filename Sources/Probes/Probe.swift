@@ -9,8 +9,22 @@ public struct RawStack: Sendable {
     public var generation: UInt32
     public var thread: String
     public var user: [UInt64]
+    /// Return address on top of the user stack, when it looked like one (see `fg_stack`).
+    public var userLeafReturn: UInt64
     public var kernel: [UInt64]
     public var value: UInt64
+
+    public init(pid: Int32, tid: Int32, generation: UInt32, thread: String, user: [UInt64], userLeafReturn: UInt64,
+                kernel: [UInt64], value: UInt64) {
+        self.pid = pid
+        self.tid = tid
+        self.generation = generation
+        self.thread = thread
+        self.user = user
+        self.userLeafReturn = userLeafReturn
+        self.kernel = kernel
+        self.value = value
+    }
 }
 
 /// What a probe hands back after the target ended.

@@ -44,15 +44,17 @@ public final class Tracker: @unchecked Sendable {
         return (0..<count).map { ProcessEvent(events[$0]) }
     }
 
-    /// The frames of a stored stack, leaf first; empty for hash 0 or an unknown hash.
-    public func stack(_ hash: UInt64) -> [UInt64] {
-        guard hash != 0 else { return [] }
+    /// A stored stack: frames leaf first and the leaf's return-address
+    /// candidate; empty for hash 0 or an unknown hash.
+    public func stack(_ hash: UInt64) -> (ips: [UInt64], leafReturn: UInt64) {
+        guard hash != 0 else { return ([], 0) }
         var stack = fg_stack()
-        guard fg_tracker__stack(handle, hash, &stack) == 0 else { return [] }
+        guard fg_tracker__stack(handle, hash, &stack) == 0 else { return ([], 0) }
         let depth = Int(min(stack.depth, UInt32(FG_MAX_STACK_DEPTH)))
-        return withUnsafeBytes(of: stack.ips) { raw in
+        let ips = withUnsafeBytes(of: stack.ips) { raw in
             Array(raw.bindMemory(to: UInt64.self).prefix(depth))
         }
+        return (ips, stack.leaf_return)
     }
 
     /// Counters of what the tracker lost.

@@ -78,8 +78,9 @@ public final class ElfImage: Sendable {
         return try read(fd: fd, path: path)
     }
 
-    /// The vDSO every process of this kernel maps, read from our own.
-    public static func vdso() throws -> ElfImage {
+    /// The vDSO every process of this kernel maps, read from our own, with the
+    /// memory it lives in (mapped for the life of the process).
+    public static func vdso() throws -> (image: ElfImage, memory: UnsafeRawBufferPointer) {
         var image: UnsafeRawPointer?
         var size = 0
         var info: UnsafeMutablePointer<fg_elf_info>?
@@ -88,7 +89,7 @@ public final class ElfImage: Sendable {
             throw SymbolError("[vdso]: cannot read this process's vDSO image")
         }
         defer { fg_elf_free(info) }
-        return ElfImage(info: info)
+        return (ElfImage(info: info), UnsafeRawBufferPointer(start: image, count: size))
     }
 
     /// Link-time virtual address of a byte at `offset` in the file, through the

@@ -37,6 +37,12 @@ public struct SymbolTable: Sendable {
 
     /// The function containing `address` and the offset into it, or nil.
     public func lookup(_ address: UInt64) -> (name: String, offset: UInt64)? {
+        guard let hit = lookupIndex(address) else { return nil }
+        return (name(ofIndex: hit.index), hit.offset)
+    }
+
+    /// Like `lookup`, without building the name: the index stays valid for `name(ofIndex:)`.
+    public func lookupIndex(_ address: UInt64) -> (index: Int, offset: UInt64)? {
         // last entry whose address <= target
         var low = 0, high = entries.count
         while low < high {
@@ -51,7 +57,11 @@ public struct SymbolTable: Sendable {
         } else if low < entries.count, entries[low].address <= address {
             return nil
         }
-        return (name(at: entry.nameOffset), offset)
+        return (low - 1, offset)
+    }
+
+    public func name(ofIndex index: Int) -> String {
+        name(at: entries[index].nameOffset)
     }
 
     private func name(at offset: UInt32) -> String {

@@ -31,18 +31,63 @@ public final class Symbolizer {
     /// Frames root-first from leaf-first user and kernel instruction pointers
     /// (as bpf_get_stack returns them). Every frame but the leaf is a return
     /// address, looked up one byte earlier so it lands in the calling function.
-    public func frames(pid: Int32, generation: UInt32, user: [UInt64], kernel: [UInt64]) -> [Frame] {
-        var out: [Frame] = []
-        out.reserveCapacity(user.count + kernel.count)
-        let leafIsKernel = !kernel.isEmpty
-        for (i, ip) in user.enumerated().reversed() {
-            let isLeaf = i == 0 && !leafIsKernel
-            out.append(userFrame(pid: pid, generation: generation, address: isLeaf ? ip : ip &- 1))
+    /// `leafReturn` (the return address found on top of the user stack) restores
+    /// the caller a frame-pointer walk skips when the user leaf had no frame.
+    public func frames(pid: Int32, generation: UInt32, user: [UInt64], leafReturn: UInt64 = 0,
+                       kernel: [UInt64]) -> [Frame] {
+        let id = SpaceIDKey(pid: pid, generation: generation)
+        let leafIsExact = kernel.isEmpty // else the user leaf is where the syscall returns to
+        var userFrames: [Frame] = []
+        userFrames.reserveCapacity(user.count + 1)
+        for (i, ip) in user.enumerated() {
+            let exact = i == 0 && leafIsExact
+            userFrames.append(userFrame(pid: pid, generation: generation, address: exact ? ip : ip &- 1))
         }
+        if leafReturn != 0, let leaf = user.first, user.count < 2 || user[1] != leafReturn,
+           leafHasNoFrame(id, ip: leaf, exact: leafIsExact) {
+            let caller = userFrame(pid: pid, generation: generation, address: leafReturn &- 1)
+            if caller.resolved { userFrames.insert(caller, at: 1) }
+        }
+        var out: [Frame] = userFrames.reversed()
         for (i, ip) in kernel.enumerated().reversed() {
             out.append(kernelFrame(address: i == 0 ? ip : ip &- 1))
         }
         return out
+    }
+
+    private var framelessCache: [FramelessKey: Bool] = [:]
+    private struct FramelessKey: Hashable {
+        let module: String
+        let vaddr: UInt64
+    }
+
+    /// True when, at `ip`, the function has not set up (or already tore down)
+    /// its frame: no `push %rbp; mov %rsp,%rbp` prologue, or stopped at its
+    /// first instruction or at a `ret`. Its caller is then missing from the
+    /// frame-pointer chain. x86-64 prologues only.
+    private func leafHasNoFrame(_ id: SpaceIDKey, ip: UInt64, exact: Bool) -> Bool {
+        #if arch(x86_64)
+        let lookup = exact ? ip : ip &- 1
+        guard let mapping = spaces.find(id, address: lookup), let key = mapping.moduleKey,
+              let module = modules.module(forKey: key),
+              let vaddr = module.image.virtualAddress(fileOffset: lookup - mapping.start + mapping.fileOffset),
+              let hit = module.symbols.lookup(vaddr) else { return false }
+        let start = vaddr - hit.offset
+        let ipVaddr = exact ? vaddr : vaddr + 1
+        let cacheKey = FramelessKey(module: key, vaddr: ipVaddr)
+        if let known = framelessCache[cacheKey] { return known }
+        let code = module.bytes(atVirtualAddress: start, count: 8)
+        let push = code.starts(with: [0xf3, 0x0f, 0x1e, 0xfa]) ? 4 : 0 // endbr64
+        let framed = code.count >= push + 4 && code[push] == 0x55
+            && (code[(push + 1)...(push + 3)].elementsEqual([0x48, 0x89, 0xe5])
+                || code[(push + 1)...(push + 3)].elementsEqual([0x48, 0x8b, 0xec]))
+        let noFrame = !framed || ipVaddr - start <= UInt64(push)
+            || module.bytes(atVirtualAddress: ipVaddr, count: 1) == [0xc3]
+        framelessCache[cacheKey] = noFrame
+        return noFrame
+        #else
+        return false
+        #endif
     }
 
     public func userFrame(pid: Int32, generation: UInt32, address: UInt64) -> Frame {

@@ -10,6 +10,20 @@ struct Flamegate: ParsableCommand {
         version: "0.1.0",
         subcommands: [Record.self, Doctor.self]
     )
+
+    /// ArgumentParser exits 64 on bad usage; flamegate's contract is 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                fail(fullMessage(for: error).replacingOccurrences(of: "Error: ", with: ""))
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes every subcommand uses.

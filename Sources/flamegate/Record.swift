@@ -65,6 +65,11 @@ struct Record: ParsableCommand {
         Libbpf.captureLogs(verbose: verbose)
         signal(SIGPIPE, SIG_IGN)
         Interruption.shared.install()
+        do {
+            try Capabilities.requireRecording()
+        } catch let error as ProbeError {
+            fail(error.description)
+        }
         let dir = URL(fileURLWithPath: output)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -102,5 +107,8 @@ struct Record: ParsableCommand {
         }
         print(RecordSummary(top: top).render(recording), terminator: "")
         print("\nwrote " + written.joined(separator: ", "))
+        if recording.exit.code != 0 {
+            throw ExitCode(ExitCodes.regression)
+        }
     }
 }

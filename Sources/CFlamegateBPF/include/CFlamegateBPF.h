@@ -22,5 +22,6 @@
 #include "fg_elf.h"
 #include "fg_demangle.h"
 #include "fg_caps.h"
+#include "fg_btf.h"
 
 #endif

@@ -1,0 +1,96 @@
+import Foundation
+import Model
+import Reports
+import Testing
+import TestSupport
+
+/// `flamegate record` end to end (issue #2).
+@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
+struct RecordCommandTests {
+    @Test func writesFoldedStacksJSONAndASummary() throws {
+        let dir = TestPaths.temporaryDirectory("e2e")
+        let ratio = try Fixtures.c("ratio")
+        let r = try CLI.run(["record", "--probes", "cpu", "--freq", "199", "-o", dir.path, "--", ratio.path, "500"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("top functions by self time"))
+        #expect(r.stdout.contains("burn_heavy"))
+        #expect(r.stdout.contains("dropped samples: 0"))
+        #expect(r.stdout.contains("unknown frames:"))
+        #expect(r.stdout.contains("done "), "the target's stdout passes through")
+
+        let folded = try String(contentsOf: dir.appendingPathComponent("cpu.folded"), encoding: .utf8)
+        let stacks = FoldedStacks.parse(folded)
+        #expect(stacks.contains { $0.stack.first == "ratio" && $0.stack.last == "burn_heavy" })
+
+        let data = try Data(contentsOf: dir.appendingPathComponent("profile.json"))
+        let recording = try JSONFormat.decoder().decode(Recording.self, from: data)
+        #expect(recording.cpuFrequencyHz == 199)
+        #expect(recording.profile("cpu")?.total == stacks.map(\.count).reduce(0, +))
+        #expect(recording.profile("cpu")?.periodNanoseconds == 1_000_000_000 / 199)
+        #expect(recording.processes.first?.names == ["ratio"])
+        #expect(recording.lost.contains { $0.name == "dropped_samples" })
+        #expect(recording.usage.wallSeconds > 0.45)
+    }
+
+    @Test func quietCapturesTheTargetsOutput() throws {
+        let dir = TestPaths.temporaryDirectory("quiet")
+        let r = try CLI.run(["record", "--quiet", "-o", dir.path, "--", "/bin/sh", "-c", "echo out-line; echo err-line >&2"])
+        #expect(r.status == 0)
+        #expect(!r.stdout.split(separator: "\n").contains("out-line"))
+        #expect(try String(contentsOf: dir.appendingPathComponent("target.stdout"), encoding: .utf8) == "out-line\n")
+        #expect(try String(contentsOf: dir.appendingPathComponent("target.stderr"), encoding: .utf8) == "err-line\n")
+    }
+
+    @Test func failingTargetExitsOneAndStillWritesResults() throws {
+        let dir = TestPaths.temporaryDirectory("fail")
+        let r = try CLI.run(["record", "-o", dir.path, "--", "/bin/sh", "-c", "exit 3"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("exit code 3"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("profile.json").path))
+    }
+
+    @Test func ctrlCDetachesAndStillWritesResults() throws {
+        let dir = TestPaths.temporaryDirectory("sigint")
+        let process = Process()
+        process.executableURL = TestPaths.flamegate
+        process.arguments = ["record", "-o", dir.path, "--", try Fixtures.c("ratio").path, "30000"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        let start = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(Date().timeIntervalSince(start) < 5)
+        let data = try Data(contentsOf: dir.appendingPathComponent("profile.json"))
+        let recording = try JSONFormat.decoder().decode(Recording.self, from: data)
+        #expect(recording.exit.interrupted)
+        #expect((recording.profile("cpu")?.total ?? 0) > 100)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cpu.folded").path))
+    }
+
+    @Test func badFlagsExitTwoNamingTheFlag() throws {
+        let freq = try CLI.run(["record", "--freq", "0", "--", "/bin/true"])
+        #expect(freq.status == 2)
+        #expect(freq.stderr.contains("--freq"))
+        let probe = try CLI.run(["record", "--probes", "cpu,gpu", "--", "/bin/true"])
+        #expect(probe.status == 2)
+        #expect(probe.stderr.contains("unknown probe 'gpu'"))
+        let missing = try CLI.run(["record"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("missing command"))
+    }
+
+    @Test func notExecutableTargetExitsTwo() throws {
+        let r = try CLI.run(["record", "--", "/etc/hostname"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("cannot execute '/etc/hostname'"))
+        #expect(r.stderr.split(separator: "\n").count == 1, "one clear line: \(r.stderr)")
+    }
+
+    @Test func unimplementedProbeNamedExplicitlyExitsTwo() throws {
+        let r = try CLI.run(["record", "--probes", "pmu", "--", "/bin/true"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("probe 'pmu'"))
+    }
+}
