@@ -28,7 +28,7 @@ let package = Package(
         .executableTarget(
             name: "flamegate",
             dependencies: [
-                "Harness", "Model", "Probes", "Reports",
+                "Harness", "Model", "Probes", "Reports", "Symbols",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -9,7 +9,6 @@ public final class Symbolizer {
     private var kernel: KernelSymbols?
     private var kernelLoaded = false
     private var cache: [CacheKey: Frame] = [:]
-    private var demangled: [String: String] = [:]
 
     /// Frames symbolized, and how many of those stayed unresolved.
     public private(set) var framesSeen: UInt64 = 0
@@ -68,8 +67,7 @@ public final class Symbolizer {
     private func leafHasNoFrame(_ id: SpaceIDKey, ip: UInt64, exact: Bool) -> Bool {
         #if arch(x86_64)
         let lookup = exact ? ip : ip &- 1
-        guard let mapping = spaces.find(id, address: lookup), let key = mapping.moduleKey,
-              let module = modules.module(forKey: key),
+        guard let (mapping, loaded, moduleKey) = locate(id, lookup), let module = loaded, let key = moduleKey,
               let vaddr = module.image.virtualAddress(fileOffset: lookup - mapping.start + mapping.fileOffset),
               let hit = module.symbols.lookup(vaddr) else { return false }
         let start = vaddr - hit.offset
@@ -113,22 +111,77 @@ public final class Symbolizer {
         if !frame.resolved { framesUnresolved += 1 }
     }
 
+    /// A space's mappings with their modules looked up once, so resolving an
+    /// address hashes no strings.
+    private struct ResolvedMapping {
+        let start: UInt64
+        let end: UInt64
+        let fileOffset: UInt64
+        let path: String
+        let slot: Int? // into `slots`
+    }
+    private var resolvedSpaces: [SpaceIDKey: [ResolvedMapping]] = [:]
+    private var slotOfKey: [String: Int] = [:]
+    private var slots: [(key: String, module: LoadedModule?)] = []
+    private struct SymbolKey: Hashable {
+        let slot: Int
+        let index: Int
+    }
+    private var symbolFrames: [SymbolKey: Frame] = [:]
+
+    private func resolvedSpace(_ id: SpaceIDKey) -> [ResolvedMapping] {
+        if let known = resolvedSpaces[id] { return known }
+        let list = spaces.mappings(id).map { m -> ResolvedMapping in
+            ResolvedMapping(start: m.start, end: m.end, fileOffset: m.fileOffset, path: m.path,
+                            slot: m.moduleKey.map(slot(forKey:)))
+        }
+        resolvedSpaces[id] = list
+        return list
+    }
+
+    private func slot(forKey key: String) -> Int {
+        if let slot = slotOfKey[key] { return slot }
+        slots.append((key, modules.module(forKey: key)))
+        slotOfKey[key] = slots.count - 1
+        return slots.count - 1
+    }
+
+    /// The mapping containing `address` and its module.
+    private func locate(_ id: SpaceIDKey, _ address: UInt64) -> (ResolvedMapping, LoadedModule?, String?)? {
+        let list = resolvedSpace(id)
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid].start <= address { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, address < list[low - 1].end else { return nil }
+        let mapping = list[low - 1]
+        guard let slot = mapping.slot else { return (mapping, nil, nil) }
+        return (mapping, slots[slot].module, slots[slot].key)
+    }
+
     private func resolveUser(_ id: SpaceIDKey, _ address: UInt64) -> Frame {
-        guard let mapping = spaces.find(id, address: address) else {
+        guard let (mapping, loaded, _) = locate(id, address) else {
             return Frame(name: "[unknown]", module: "[unknown]", kind: .user, resolved: false)
         }
         let fileOffset = address - mapping.start + mapping.fileOffset
-        let moduleName = mapping.path.split(separator: "/").last.map(String.init) ?? mapping.path
-        guard let key = mapping.moduleKey, let module = modules.module(forKey: key) else {
+        guard let module = loaded, let slot = mapping.slot else {
+            let moduleName = mapping.path.split(separator: "/").last.map(String.init) ?? mapping.path
             return unresolved(moduleName, fileOffset)
         }
         guard let vaddr = module.image.virtualAddress(fileOffset: fileOffset) else {
             return unresolved(module.name, fileOffset)
         }
-        guard let hit = module.symbols.lookup(vaddr) else {
+        guard let hit = module.symbols.lookupIndex(vaddr) else {
             return unresolved(module.name, vaddr)
         }
-        return Frame(name: demangle(hit.name), module: module.name, kind: .user, resolved: true)
+        // one Frame per symbol: names are built and demangled once
+        let symbolKey = SymbolKey(slot: slot, index: hit.index)
+        if let frame = symbolFrames[symbolKey] { return frame }
+        let frame = Frame(name: Demangler.demangle(module.symbols.name(ofIndex: hit.index)), module: module.name,
+                          kind: .user, resolved: true)
+        symbolFrames[symbolKey] = frame
+        return frame
     }
 
     private func resolveKernel(_ address: UInt64) -> Frame {
@@ -145,12 +198,5 @@ public final class Symbolizer {
 
     private func unresolved(_ module: String, _ offset: UInt64) -> Frame {
         Frame(name: "\(module)+0x\(String(offset, radix: 16))", module: module, kind: .user, resolved: false)
-    }
-
-    private func demangle(_ name: String) -> String {
-        if let done = demangled[name] { return done }
-        let result = Demangler.demangle(name)
-        demangled[name] = result
-        return result
     }
 }
