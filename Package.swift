@@ -10,7 +10,8 @@ let package = Package(
         .executable(name: "flamegate", targets: ["flamegate"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -23,18 +24,20 @@ let package = Package(
         .target(name: "Model"),
         .target(name: "Symbols", dependencies: ["CFlamegateBPF", "Model"]),
         .target(name: "Probes", dependencies: ["CFlamegateBPF", "Model"]),
-        .target(name: "Reports", dependencies: ["Model"]),
-        .target(name: "Harness", dependencies: ["CFlamegateBPF", "Model", "Probes", "Symbols"]),
+        .target(name: "Analysis", dependencies: ["Model"]),
+        .target(name: "Reports", dependencies: ["Model", "Analysis"]),
+        .target(name: "Harness", dependencies: ["CFlamegateBPF", "Model", "Probes", "Symbols", "Yams"]),
         .executableTarget(
             name: "flamegate",
             dependencies: [
-                "Harness", "Model", "Probes", "Reports", "Symbols",
+                "Analysis", "Harness", "Model", "Probes", "Reports", "Symbols",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // helpers shared by the test targets: building fixture programs, running commands
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"], exclude: ["Snapshots"]),
         .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "Model", "TestSupport"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Harness", "Model", "Symbols", "TestSupport"]),

@@ -1,0 +1,86 @@
+import Model
+
+/// One metric of one size, baseline vs current.
+public struct MetricComparison: Codable, Sendable {
+    public var metric: String
+    public var unit: String
+    public var size: Int?
+    /// Whether its verdict gates the scenario (it has a threshold).
+    public var gated: Bool
+    public var baselineMedian: Double?
+    public var currentMedian: Double?
+    /// nil when no statistical comparison was possible (see `note`).
+    public var comparison: ScalarComparison?
+    public var verdict: Verdict
+    /// Why the metric was not evaluated, or what to know about it.
+    public var note: String?
+
+    public init(metric: String, unit: String, size: Int?, gated: Bool, baselineMedian: Double?,
+                currentMedian: Double?, comparison: ScalarComparison?, verdict: Verdict, note: String?) {
+        self.metric = metric
+        self.unit = unit
+        self.size = size
+        self.gated = gated
+        self.baselineMedian = baselineMedian
+        self.currentMedian = currentMedian
+        self.comparison = comparison
+        self.verdict = verdict
+        self.note = note
+    }
+}
+
+/// One function of one size: its inclusive share of CPU samples, per run,
+/// baseline vs current, and what that means in time.
+public struct FunctionComparison: Codable, Sendable {
+    public var name: String
+    public var module: String
+    public var size: Int?
+    /// Mean inclusive share per run, in percent.
+    public var baselineShare: Double
+    public var currentShare: Double
+    /// Mean self share per run, in percent.
+    public var baselineSelfShare: Double
+    public var currentSelfShare: Double
+    /// Mean inclusive CPU seconds per run (share × samples × period).
+    public var baselineSeconds: Double
+    public var currentSeconds: Double
+    /// Welch's t-test on the per-run shares, and its Benjamini-Hochberg adjustment.
+    public var pValue: Double
+    public var adjustedPValue: Double
+    public var verdict: Verdict
+
+    public var deltaPoints: Double { currentShare - baselineShare }
+    public var deltaSeconds: Double { currentSeconds - baselineSeconds }
+    public var timeRatio: Double? { baselineSeconds > 0 ? currentSeconds / baselineSeconds : nil }
+}
+
+/// The comparison of one scenario with its baseline.
+public struct ScenarioComparison: Codable, Sendable {
+    public var metrics: [MetricComparison]
+    /// Functions that passed the test rules (≥ 20 samples, ≥ 0.5 pp change), by |Δ share|.
+    public var functions: [FunctionComparison]
+    public var verdict: Verdict
+
+    public init(metrics: [MetricComparison], functions: [FunctionComparison], verdict: Verdict) {
+        self.metrics = metrics
+        self.functions = functions
+        self.verdict = verdict
+    }
+}
+
+extension Verdict {
+    /// Severity order for combining verdicts: regressed > inconclusive > improved > pass.
+    var severity: Int {
+        switch self {
+        case .pass: return 0
+        case .improved: return 1
+        case .inconclusive: return 2
+        case .regressed: return 3
+        }
+    }
+
+    /// The verdict of several: the most severe.
+    public static func combine(_ verdicts: [Verdict]) -> Verdict {
+        verdicts.max { $0.severity < $1.severity } ?? .pass
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Model
+
+/// How a scenario came out.
+public enum Outcome: String, Codable, Sendable, CaseIterable {
+    case pass = "PASS", improved = "IMPROVED", inconclusive = "INCONCLUSIVE", regressed = "REGRESSED"
+    case failed = "FAILED"
+
+    public init(_ verdict: Verdict) {
+        switch verdict {
+        case .pass: self = .pass
+        case .improved: self = .improved
+        case .inconclusive: self = .inconclusive
+        case .regressed: self = .regressed
+        }
+    }
+
+    /// Regressions and failed scenarios fail the gate.
+    public var failsGate: Bool { self == .regressed || self == .failed }
+}
+
+/// One scenario's measurement, comparison and outcome.
+public struct ScenarioReport: Codable, Sendable {
+    public var run: ScenarioRun
+    public var comparison: ScenarioComparison?
+    public var baselineEnvironment: EnvironmentFingerprint?
+    public var outcome: Outcome
+    /// Loud notes: a baseline from another machine, lost data, …
+    public var warnings: [String]
+
+    public var name: String { run.scenario.name }
+
+    /// Compares `run` with `baseline` (nil: nothing to compare with, e.g. when
+    /// the scenario failed before a baseline was needed).
+    public init(run: ScenarioRun, baseline: Baseline?, seed: UInt64 = ScalarComparison.defaultSeed) {
+        self.run = run
+        baselineEnvironment = baseline?.environment
+        var warnings: [String] = []
+        if let baseline {
+            let diff = run.environment.differences(from: baseline.environment)
+            if !diff.isEmpty {
+                warnings.append("baseline recorded on a different machine (" + diff.joined(separator: "; ")
+                    + "): timings may not be comparable; update the baseline on this kind of machine")
+            }
+        }
+        for size in run.sizes {
+            var lost: [String: UInt64] = [:]
+            for r in size.runs { for c in r.lost { lost["\(c.source).\(c.name)", default: 0] += c.count } }
+            for (name, count) in lost.sorted(by: { $0.key < $1.key }) {
+                warnings.append("lost data\(size.size.map { " (size \($0))" } ?? ""): \(name) = \(count) over \(size.runs.count) runs")
+            }
+        }
+        if run.failure != nil {
+            comparison = nil
+            outcome = .failed
+        } else if let baseline {
+            let c = ScenarioComparator.compare(baseline: baseline.sizes, current: run.sizes,
+                                               thresholds: run.scenario.thresholds, seed: seed)
+            comparison = c
+            outcome = Outcome(c.verdict)
+        } else {
+            comparison = nil
+            outcome = .inconclusive
+            warnings.append("no baseline to compare with")
+        }
+        self.warnings = warnings
+    }
+}
+
+/// The result of `flamegate run` (or `merge`, `compare`): what `--json` writes.
+public struct RunReport: Codable, Sendable {
+    public static let schemaVersion = 1
+
+    public var schemaVersion: Int
+    public var flamegateVersion: String
+    public var startedAt: Date
+    public var environment: EnvironmentFingerprint
+    /// "K/N" when this report covers one shard.
+    public var shard: String?
+    public var scenarios: [ScenarioReport]
+
+    public init(startedAt: Date, environment: EnvironmentFingerprint, shard: String?, scenarios: [ScenarioReport]) {
+        schemaVersion = Self.schemaVersion
+        flamegateVersion = Version.flamegate
+        self.startedAt = startedAt
+        self.environment = environment
+        self.shard = shard
+        self.scenarios = scenarios
+    }
+
+    public var outcome: Outcome {
+        if scenarios.contains(where: { $0.outcome == .failed }) { return .failed }
+        let verdicts = scenarios.compactMap { s -> Verdict? in
+            switch s.outcome {
+            case .pass: return .pass
+            case .improved: return .improved
+            case .inconclusive: return .inconclusive
+            case .regressed: return .regressed
+            case .failed: return nil
+            }
+        }
+        return Outcome(Verdict.combine(verdicts))
+    }
+
+    /// 0 pass, 1 regression or failed scenario.
+    public var exitCode: Int32 { scenarios.contains { $0.outcome.failsGate } ? 1 : 0 }
+
+    public func count(_ outcome: Outcome) -> Int { scenarios.filter { $0.outcome == outcome }.count }
+}

@@ -1,0 +1,127 @@
+import Model
+
+/// Compares a scenario's current runs with its baseline, size by size:
+/// scalar metrics with `ScalarComparison` (two gates), functions with Welch's
+/// t-test on per-run inclusive shares and Benjamini-Hochberg across functions.
+public enum ScenarioComparator {
+    /// Test rules for functions (DESIGN "Statistics").
+    public static let minimumSamples: UInt64 = 20
+    public static let minimumChangePoints = 0.5
+    public static let falseDiscoveryRate = 0.05
+
+    public static func compare(baseline: [SizeResult], current: [SizeResult], thresholds: Thresholds,
+                               seed: UInt64 = ScalarComparison.defaultSeed) -> ScenarioComparison {
+        var metrics: [MetricComparison] = []
+        var functions: [FunctionComparison] = []
+        for now in current {
+            guard let before = baseline.first(where: { $0.size == now.size }) else {
+                metrics.append(MetricComparison(metric: Metric.wallTime.id, unit: "s", size: now.size, gated: true,
+                                                baselineMedian: nil, currentMedian: Descriptive.median(now.values(Metric.wallTime.id)),
+                                                comparison: nil, verdict: .inconclusive,
+                                                note: "the baseline has no size \(now.size.map(String.init) ?? "-"): update it"))
+                continue
+            }
+            for metric in Metric.catalog {
+                metrics.append(compareMetric(metric, before, now, thresholds, seed))
+            }
+            functions += compareFunctions(before, now, thresholds)
+        }
+        let gated = metrics.filter(\.gated).map(\.verdict) + functions.map(\.verdict)
+        return ScenarioComparison(metrics: metrics, functions: functions, verdict: Verdict.combine(gated))
+    }
+
+    static func compareMetric(_ metric: Metric, _ before: SizeResult, _ now: SizeResult, _ thresholds: Thresholds,
+                              _ seed: UInt64) -> MetricComparison {
+        let a = before.values(metric.id), b = now.values(metric.id)
+        let tau = metric.threshold.map(thresholds.tau) ?? 0.05
+        var result = MetricComparison(metric: metric.id, unit: metric.unit, size: now.size,
+                                      gated: metric.threshold != nil, baselineMedian: Descriptive.median(a),
+                                      currentMedian: Descriptive.median(b), comparison: nil, verdict: .pass,
+                                      note: nil)
+        if let reason = now.runs.lazy.compactMap({ $0.unavailable[metric.id] }).first {
+            result.note = "unavailable: \(reason)"
+            result.verdict = result.gated ? .inconclusive : .pass
+            return result
+        }
+        do {
+            let c = try ScalarComparison.compare(baseline: a, current: b, tau: tau, seed: seed)
+            result.comparison = c
+            result.verdict = c.verdict
+        } catch {
+            result.note = "not evaluated: \(error)"
+        }
+        return result
+    }
+
+    struct FunctionKey: Hashable {
+        let name: String
+        let module: String
+    }
+
+    /// Per-run inclusive and self shares (percent) and inclusive seconds of every function.
+    static func perRun(_ size: SizeResult) -> [FunctionKey: (shares: [Double], selfShares: [Double], seconds: [Double], samples: UInt64)] {
+        var table: [FunctionKey: (shares: [Double], selfShares: [Double], seconds: [Double], samples: UInt64)] = [:]
+        let runs = size.runs.filter { $0.cpuSamples > 0 }
+        for (i, run) in runs.enumerated() {
+            let total = Double(run.cpuSamples)
+            let period = Double(run.cpuPeriodNanoseconds ?? 0) / 1e9
+            for f in run.functions {
+                let key = FunctionKey(name: f.name, module: f.module)
+                var entry = table[key] ?? (Array(repeating: 0, count: runs.count), Array(repeating: 0, count: runs.count),
+                                           Array(repeating: 0, count: runs.count), 0)
+                entry.shares[i] = Double(f.inclusiveSamples) * 100 / total
+                entry.selfShares[i] = Double(f.selfSamples) * 100 / total
+                entry.seconds[i] = Double(f.inclusiveSamples) * period
+                entry.samples += f.inclusiveSamples
+                table[key] = entry
+            }
+        }
+        return table
+    }
+
+    static func compareFunctions(_ before: SizeResult, _ now: SizeResult, _ thresholds: Thresholds) -> [FunctionComparison] {
+        let a = perRun(before), b = perRun(now)
+        let nA = before.runs.filter { $0.cpuSamples > 0 }.count, nB = now.runs.filter { $0.cpuSamples > 0 }.count
+        guard nA >= 2, nB >= 2 else { return [] }
+        let zeros = { (n: Int) in (shares: [Double](repeating: 0, count: n), selfShares: [Double](repeating: 0, count: n),
+                                   seconds: [Double](repeating: 0, count: n), samples: UInt64(0)) }
+        var candidates: [(FunctionKey, FunctionComparison)] = []
+        var pValues: [Double] = []
+        for key in Set(a.keys).union(b.keys).sorted(by: { ($0.name, $0.module) < ($1.name, $1.module) }) {
+            let x = a[key] ?? zeros(nA), y = b[key] ?? zeros(nB)
+            guard max(x.samples, y.samples) >= minimumSamples else { continue }
+            let meanA = Descriptive.mean(x.shares) ?? 0, meanB = Descriptive.mean(y.shares) ?? 0
+            guard abs(meanB - meanA) >= minimumChangePoints, let test = Welch.test(x.shares, y.shares) else { continue }
+            candidates.append((key, FunctionComparison(
+                name: key.name, module: key.module, size: now.size, baselineShare: meanA, currentShare: meanB,
+                baselineSelfShare: Descriptive.mean(x.selfShares) ?? 0, currentSelfShare: Descriptive.mean(y.selfShares) ?? 0,
+                baselineSeconds: Descriptive.mean(x.seconds) ?? 0, currentSeconds: Descriptive.mean(y.seconds) ?? 0,
+                pValue: test.pValue, adjustedPValue: test.pValue, verdict: .pass)))
+            pValues.append(test.pValue)
+        }
+        let adjusted = BenjaminiHochberg.adjust(pValues)
+        var out: [FunctionComparison] = []
+        for (i, (_, var f)) in candidates.enumerated() {
+            f.adjustedPValue = adjusted[i]
+            f.verdict = verdict(f, thresholds)
+            out.append(f)
+        }
+        return out.sorted { abs($0.deltaPoints) > abs($1.deltaPoints) }
+    }
+
+    /// Significant (BH-adjusted p < q) and practically large: the share moved by
+    /// at least `function_share` points, or the function's own time by more than
+    /// `cpu_time`. A large move that is not significant is inconclusive.
+    static func verdict(_ f: FunctionComparison, _ t: Thresholds) -> Verdict {
+        let significant = f.adjustedPValue < falseDiscoveryRate
+        let ratio = f.timeRatio ?? (f.currentSeconds > 0 ? .infinity : 1)
+        if significant, f.deltaPoints > 0, f.deltaPoints >= t.functionSharePoints || ratio >= 1 + t.cpuTime {
+            return .regressed
+        }
+        if significant, f.deltaPoints < 0, -f.deltaPoints >= t.functionSharePoints || ratio <= 1 / (1 + t.cpuTime) {
+            return .improved
+        }
+        if !significant, abs(f.deltaPoints) >= t.functionSharePoints { return .inconclusive }
+        return .pass
+    }
+}
