@@ -178,7 +178,7 @@ public final class Symbolizer {
         // one Frame per symbol: names are built and demangled once
         let symbolKey = SymbolKey(slot: slot, index: hit.index)
         if let frame = symbolFrames[symbolKey] { return frame }
-        let frame = Frame(name: Demangler.demangle(module.symbols.name(ofIndex: hit.index)), module: module.name,
+        let frame = Frame(name: Demangler.displayName(module.symbols.name(ofIndex: hit.index)), module: module.name,
                           kind: .user, resolved: true)
         symbolFrames[symbolKey] = frame
         return frame

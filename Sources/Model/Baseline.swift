@@ -1,0 +1,22 @@
+import Foundation
+
+/// `baselines/<scenario>.json`: the accepted measurements of a scenario.
+public struct Baseline: Codable, Sendable {
+    public static let schemaVersion = 1
+
+    public var schemaVersion: Int
+    public var scenario: String
+    public var createdAt: Date
+    public var environment: EnvironmentFingerprint
+    public var sizes: [SizeResult]
+
+    public init(scenario: String, createdAt: Date, environment: EnvironmentFingerprint, sizes: [SizeResult]) {
+        schemaVersion = Self.schemaVersion
+        self.scenario = scenario
+        self.createdAt = createdAt
+        self.environment = environment
+        self.sizes = sizes
+    }
+
+    public func size(_ size: Int?) -> SizeResult? { sizes.first { $0.size == size } }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+/// The comparable quantities of a run, by stable id. Probes add their own
+/// (io_p99, leaked_bytes, ipc, …) as they land; each is described in `Metric.catalog`.
+public struct Metric: Hashable, Codable, Sendable {
+    public var id: String
+    public var unit: String
+    /// Which `Thresholds` value gates it; nil for informational metrics.
+    public var threshold: ThresholdKey?
+    public var description: String
+
+    public init(id: String, unit: String, threshold: ThresholdKey?, description: String) {
+        self.id = id
+        self.unit = unit
+        self.threshold = threshold
+        self.description = description
+    }
+
+    public enum ThresholdKey: String, Codable, Sendable {
+        case wallTime = "wall_time", cpuTime = "cpu_time", ioP99 = "io_p99", ipc, leakedBytes = "leaked_bytes"
+    }
+
+    public static let wallTime = Metric(id: "wall_time", unit: "s", threshold: .wallTime,
+                                        description: "wall-clock time from exec to the target's exit")
+    public static let cpuTime = Metric(id: "cpu_time", unit: "s", threshold: .cpuTime,
+                                       description: "user + system CPU time of the waited-for process tree")
+    public static let maxRSS = Metric(id: "max_rss", unit: "KiB", threshold: nil,
+                                      description: "peak resident set size of the largest process")
+    public static let voluntarySwitches = Metric(id: "voluntary_switches", unit: "count", threshold: nil,
+                                                 description: "voluntary context switches (blocking waits)")
+    public static let involuntarySwitches = Metric(id: "involuntary_switches", unit: "count", threshold: nil,
+                                                   description: "involuntary context switches (preemptions)")
+
+    public static let catalog: [Metric] = [wallTime, cpuTime, maxRSS, voluntarySwitches, involuntarySwitches]
+
+    public static func named(_ id: String) -> Metric? { catalog.first { $0.id == id } }
+}
+
+extension Thresholds {
+    /// τ for a gated metric.
+    public func tau(_ key: Metric.ThresholdKey) -> Double {
+        switch key {
+        case .wallTime: return wallTime
+        case .cpuTime: return cpuTime
+        case .ioP99: return ioP99
+        case .ipc: return ipc
+        case .leakedBytes: return Double(leakedBytes)
+        }
+    }
+}
+
+/// CPU samples of one function in one run.
+public struct FunctionSamples: Codable, Sendable, Equatable {
+    public var name: String
+    public var module: String
+    public var selfSamples: UInt64
+    public var inclusiveSamples: UInt64
+
+    public init(name: String, module: String, selfSamples: UInt64, inclusiveSamples: UInt64) {
+        self.name = name
+        self.module = module
+        self.selfSamples = selfSamples
+        self.inclusiveSamples = inclusiveSamples
+    }
+}
+
+/// One measured run of a scenario.
+public struct RunMeasurement: Codable, Sendable {
+    public var metrics: [String: Double]
+    /// Metrics that could not be measured on this machine, with the reason.
+    public var unavailable: [String: String]
+    public var exit: TargetExit
+    /// CPU samples of the run and the time one stands for.
+    public var cpuSamples: UInt64
+    public var cpuPeriodNanoseconds: UInt64?
+    /// Functions holding at least `FunctionSamples` trimming's share of this run's samples.
+    public var functions: [FunctionSamples]
+    /// Lost-data counters that were not zero.
+    public var lost: [LostCounter]
+
+    public init(metrics: [String: Double], unavailable: [String: String] = [:], exit: TargetExit,
+                cpuSamples: UInt64, cpuPeriodNanoseconds: UInt64?, functions: [FunctionSamples],
+                lost: [LostCounter]) {
+        self.metrics = metrics
+        self.unavailable = unavailable
+        self.exit = exit
+        self.cpuSamples = cpuSamples
+        self.cpuPeriodNanoseconds = cpuPeriodNanoseconds
+        self.functions = functions
+        self.lost = lost
+    }
+}
+
+/// A profile merged over runs and cut to its heaviest stacks, with the rest in
+/// one `[other]` stack: small and stable enough to review in a pull request.
+public struct TrimmedProfile: Codable, Sendable, Equatable {
+    public struct Stack: Codable, Sendable, Equatable {
+        /// Thread name first, then frames root to leaf (folded-stack order).
+        public var frames: [String]
+        public var value: UInt64
+        public init(frames: [String], value: UInt64) {
+            self.frames = frames
+            self.value = value
+        }
+    }
+
+    public static let otherFrame = "[other]"
+    public var unit: ProfileUnit
+    public var stacks: [Stack]
+
+    public init(unit: ProfileUnit, stacks: [Stack]) {
+        self.unit = unit
+        self.stacks = stacks
+    }
+}
+
+/// All runs of one size (or the only size) of a scenario.
+public struct SizeResult: Codable, Sendable {
+    /// nil when the scenario has no `sizes`.
+    public var size: Int?
+    public var runs: [RunMeasurement]
+    /// CPU profile merged over the runs.
+    public var cpuProfile: TrimmedProfile?
+
+    public init(size: Int?, runs: [RunMeasurement], cpuProfile: TrimmedProfile?) {
+        self.size = size
+        self.runs = runs
+        self.cpuProfile = cpuProfile
+    }
+
+    public func values(_ metric: String) -> [Double] { runs.compactMap { $0.metrics[metric] } }
+}
+
+/// The machine a measurement was taken on: baselines from another kind of
+/// machine compare badly, so a mismatch is warned about loudly.
+public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
+    public var kernel: String
+    public var cpuModel: String
+    public var cores: Int
+    public var flamegateVersion: String
+
+    public init(kernel: String, cpuModel: String, cores: Int, flamegateVersion: String) {
+        self.kernel = kernel
+        self.cpuModel = cpuModel
+        self.cores = cores
+        self.flamegateVersion = flamegateVersion
+    }
+
+    /// What differs from `other`, for the warning; empty when comparable.
+    public func differences(from other: EnvironmentFingerprint) -> [String] {
+        var out: [String] = []
+        if kernel != other.kernel { out.append("kernel \(other.kernel) → \(kernel)") }
+        if cpuModel != other.cpuModel { out.append("CPU \(other.cpuModel) → \(cpuModel)") }
+        if cores != other.cores { out.append("cores \(other.cores) → \(cores)") }
+        if flamegateVersion != other.flamegateVersion {
+            out.append("flamegate \(other.flamegateVersion) → \(flamegateVersion)")
+        }
+        return out
+    }
+}

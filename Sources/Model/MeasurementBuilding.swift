@@ -1,0 +1,52 @@
+/// Turning a recording into the comparable values of one run.
+extension RunMeasurement {
+    /// Functions below this share of a run's samples are dropped from the
+    /// stored measurement (they can neither pass the ≥ 20-sample test rule nor
+    /// matter to a verdict) to keep results and baselines small.
+    public static let minimumFunctionShare = 0.001
+
+    public init(recording r: Recording) {
+        var metrics: [String: Double] = [
+            Metric.wallTime.id: r.usage.wallSeconds,
+            Metric.cpuTime.id: r.usage.userSeconds + r.usage.systemSeconds,
+            Metric.maxRSS.id: Double(r.usage.maxRSSKilobytes),
+            Metric.voluntarySwitches.id: Double(r.usage.voluntaryContextSwitches),
+            Metric.involuntarySwitches.id: Double(r.usage.involuntaryContextSwitches),
+        ]
+        metrics = metrics.filter { $0.value.isFinite }
+        let cpu = r.profile("cpu")
+        let total = cpu?.total ?? 0
+        let floor = max(2, UInt64(Double(total) * Self.minimumFunctionShare))
+        let functions = (cpu?.functionCosts() ?? [])
+            .filter { $0.inclusiveValue >= floor }
+            .map { FunctionSamples(name: $0.name, module: $0.module, selfSamples: $0.selfValue,
+                                   inclusiveSamples: $0.inclusiveValue) }
+        self.init(metrics: metrics, exit: r.exit, cpuSamples: total, cpuPeriodNanoseconds: cpu?.periodNanoseconds,
+                  functions: functions, lost: r.lost.filter { $0.count > 0 })
+    }
+}
+
+extension TrimmedProfile {
+    /// Sums the profiles' stacks (as folded frame names, thread first) and
+    /// keeps the `keep` heaviest, the rest summed into one `[other]` stack.
+    /// Ties break by frames so the file is stable.
+    public static func merge(_ profiles: [Profile], keep: Int = 200) -> TrimmedProfile? {
+        guard let first = profiles.first else { return nil }
+        var sums: [[String]: UInt64] = [:]
+        for profile in profiles {
+            for sample in profile.samples where sample.value > 0 {
+                let frames = [sample.thread] + sample.frames.map { profile.frames[$0].name }
+                sums[frames, default: 0] += sample.value
+            }
+        }
+        let sorted = sums.sorted { a, b in
+            a.value != b.value ? a.value > b.value : a.key.lexicographicallyPrecedes(b.key)
+        }
+        var stacks = sorted.prefix(keep).map { Stack(frames: $0.key, value: $0.value) }
+        let rest = sorted.dropFirst(keep).reduce(UInt64(0)) { $0 + $1.value }
+        if rest > 0 { stacks.append(Stack(frames: [otherFrame], value: rest)) }
+        return TrimmedProfile(unit: first.unit, stacks: stacks)
+    }
+
+    public var total: UInt64 { stacks.reduce(0) { $0 + $1.value } }
+}
