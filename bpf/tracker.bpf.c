@@ -29,7 +29,7 @@ static __always_inline void count_stat(__u32 slot)
 }
 
 static __always_inline void emit(__u32 kind, struct task_struct *task, __u32 parent_tgid, __u32 gen,
-				 __s32 exit_code, const char *filename)
+				 __s32 exit_code, const char *filename, __u64 peak_rss)
 {
 	struct fg_proc_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -43,11 +43,32 @@ static __always_inline void emit(__u32 kind, struct task_struct *task, __u32 par
 	e->parent_tgid = parent_tgid;
 	e->gen = gen;
 	e->exit_code = exit_code;
+	e->peak_rss_pages = peak_rss;
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 	e->filename[0] = 0;
 	if (filename)
 		bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
 	bpf_ringbuf_submit(e, 0);
+}
+
+/* The kernel's get_mm_hiwater_rss(): max(hiwater_rss, current file + anon +
+ * shmem pages), the current part from the approximate per-CPU counter sums.
+ * Unlike wait4's ru_maxrss this is the exec'd program's own mm, not the
+ * pre-exec copy of flamegate it was forked from. 0 when the mm is gone
+ * (kernels whose exit tracepoint fires after exit_mm). */
+static __always_inline __u64 peak_rss_pages(struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	if (!mm)
+		return 0;
+	__u64 hiwater = BPF_CORE_READ(mm, hiwater_rss);
+	__s64 rss = 0;
+	if (bpf_core_field_exists(mm->rss_stat[0].count)) {
+		rss += BPF_CORE_READ(mm, rss_stat[0].count); /* MM_FILEPAGES */
+		rss += BPF_CORE_READ(mm, rss_stat[1].count); /* MM_ANONPAGES */
+		rss += BPF_CORE_READ(mm, rss_stat[3].count); /* MM_SHMEMPAGES */
+	}
+	return rss > 0 && (__u64)rss > hiwater ? (__u64)rss : hiwater;
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -59,7 +80,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	if (ctgid == ptgid) {
-		emit(FG_PROC_THREAD, child, ptgid, pinfo->gen, 0, 0);
+		emit(FG_PROC_THREAD, child, ptgid, pinfo->gen, 0, 0, 0);
 		return 0;
 	}
 	struct fg_task_info info = { .gen = 0, .parent_tgid = ptgid };
@@ -67,7 +88,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 		count_stat(FG_TRACKER_TRACKED_FULL);
 		return 0;
 	}
-	emit(FG_PROC_FORK, child, ptgid, 0, 0, 0);
+	emit(FG_PROC_FORK, child, ptgid, 0, 0, 0, 0);
 	return 0;
 }
 
@@ -79,7 +100,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	if (!info)
 		return 0;
 	info->gen += 1;
-	emit(FG_PROC_EXEC, task, info->parent_tgid, info->gen, 0, BPF_CORE_READ(bprm, filename));
+	emit(FG_PROC_EXEC, task, info->parent_tgid, info->gen, 0, BPF_CORE_READ(bprm, filename), 0);
 	return 0;
 }
 
@@ -95,10 +116,11 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	__s32 code = BPF_CORE_READ(task, exit_code);
 	if (live == 0) {
 		__s32 group_code = BPF_CORE_READ(task, signal, group_exit_code);
-		emit(FG_PROC_EXIT, task, info->parent_tgid, info->gen, group_code ? group_code : code, 0);
+		emit(FG_PROC_EXIT, task, info->parent_tgid, info->gen, group_code ? group_code : code, 0,
+		     peak_rss_pages(task));
 		bpf_map_delete_elem(&tracked, &tgid);
 	} else {
-		emit(FG_PROC_THREAD_EXIT, task, info->parent_tgid, info->gen, code, 0);
+		emit(FG_PROC_THREAD_EXIT, task, info->parent_tgid, info->gen, code, 0, 0);
 	}
 	return 0;
 }

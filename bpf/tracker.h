@@ -45,6 +45,7 @@ struct fg_proc_event {
 	__u32 parent_tgid;   /* FORK: the parent process */
 	__u32 gen;           /* exec generation after this event */
 	__s32 exit_code;     /* EXIT/THREAD_EXIT: wait(2)-style status */
+	__u64 peak_rss_pages; /* EXIT: peak resident set of this exec'd image; 0 = unknown */
 	char comm[FG_TASK_COMM_LEN];
 	char filename[FG_PATH_LEN]; /* EXEC: the path given to execve */
 };
@@ -58,6 +59,6 @@ enum fg_tracker_stat {
 
 _Static_assert(sizeof(struct fg_task_info) == 8, "fg_task_info ABI");
 _Static_assert(sizeof(struct fg_stack) == 16 + 8 * FG_MAX_STACK_DEPTH, "fg_stack ABI");
-_Static_assert(sizeof(struct fg_proc_event) == 32 + FG_TASK_COMM_LEN + FG_PATH_LEN, "fg_proc_event ABI");
+_Static_assert(sizeof(struct fg_proc_event) == 40 + FG_TASK_COMM_LEN + FG_PATH_LEN, "fg_proc_event ABI");
 
 #endif

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Probes
 
@@ -56,9 +57,11 @@ struct ProcessTable {
         case .exit:
             rename(e)
             let end = seconds(e.timeNanoseconds)
+            let pageKiB = Int64(sysconf(Int32(_SC_PAGESIZE)) / 1024)
             update(e.pid) {
                 $0.endSeconds = end
                 $0.exitStatus = e.exitStatus
+                if e.peakRSSPages > 0 { $0.peakRSSKilobytes = Int64(e.peakRSSPages) * pageKiB }
             }
             if e.pid == rootPid { rootExitNanoseconds = e.timeNanoseconds }
         }

@@ -39,7 +39,7 @@ public struct ProbeLimits: Sendable {
     /// Processes tracked at once.
     public var processes: UInt32
 
-    public init(stacks: UInt32 = 65536, cpuEntries: UInt32 = 40960, processes: UInt32 = 8192) {
+    public init(stacks: UInt32 = 16384, cpuEntries: UInt32 = 40960, processes: UInt32 = 8192) {
         self.stacks = stacks
         self.cpuEntries = cpuEntries
         self.processes = processes
@@ -107,7 +107,7 @@ public final class Recorder {
         let usage = ResourceUsage(
             wallSeconds: Double(end &- origin) / 1e9,
             userSeconds: seconds(run.usage.ru_utime), systemSeconds: seconds(run.usage.ru_stime),
-            maxRSSKilobytes: Int64(run.usage.ru_maxrss),
+            maxRSSKilobytes: run.table.records.compactMap(\.peakRSSKilobytes).max() ?? Int64(run.usage.ru_maxrss),
             voluntaryContextSwitches: Int64(run.usage.ru_nvcsw),
             involuntaryContextSwitches: Int64(run.usage.ru_nivcsw))
         return Recording(

@@ -59,9 +59,11 @@ public struct ProcessRecord: Codable, Sendable, Equatable {
     public var endSeconds: Double?
     /// wait(2)-style status seen by the tracker at exit.
     public var exitStatus: Int32?
+    /// Peak resident set of its last exec'd program, from its memory map at exit.
+    public var peakRSSKilobytes: Int64?
 
     public init(pid: Int32, parentPid: Int32?, names: [String], executables: [String], threads: [ThreadRecord],
-                startSeconds: Double, endSeconds: Double?, exitStatus: Int32?) {
+                startSeconds: Double, endSeconds: Double?, exitStatus: Int32?, peakRSSKilobytes: Int64? = nil) {
         self.pid = pid
         self.parentPid = parentPid
         self.names = names
@@ -70,12 +72,16 @@ public struct ProcessRecord: Codable, Sendable, Equatable {
         self.startSeconds = startSeconds
         self.endSeconds = endSeconds
         self.exitStatus = exitStatus
+        self.peakRSSKilobytes = peakRSSKilobytes
     }
 }
 
 /// Resource use of the whole waited-for tree, from wait4(2).
 public struct ResourceUsage: Codable, Sendable, Equatable {
     public var wallSeconds: Double
+    /// Peak RSS of the largest process of the tree: from each process's own
+    /// memory map at exit where the kernel allows (wait4's ru_maxrss would
+    /// count the pre-exec copy of flamegate the target was forked from).
     public var userSeconds: Double
     public var systemSeconds: Double
     public var maxRSSKilobytes: Int64

@@ -11,6 +11,8 @@ public struct ProcessEvent: Sendable {
     public var parentPid: Int32
     public var generation: UInt32
     public var exitStatus: Int32
+    /// EXIT: peak resident pages of the process's last exec'd image; 0 unknown.
+    public var peakRSSPages: UInt64
     public var comm: String
     public var filename: String
 }
@@ -20,7 +22,7 @@ public struct ProcessEvent: Sendable {
 public final class Tracker: @unchecked Sendable {
     let handle: OpaquePointer
 
-    public init(maxTracked: UInt32 = 8192, maxStacks: UInt32 = 65536) throws {
+    public init(maxTracked: UInt32 = 8192, maxStacks: UInt32 = 16384) throws {
         var config = fg_tracker_config(max_tracked: maxTracked, max_stacks: maxStacks)
         var out: OpaquePointer?
         try ProbeError.check(fg_tracker__open(&config, &out), "loading the process tracker (tracker.bpf.c)")
@@ -91,6 +93,7 @@ extension ProcessEvent {
         parentPid = Int32(bitPattern: e.parent_tgid)
         generation = e.gen
         exitStatus = e.exit_code
+        peakRSSPages = e.peak_rss_pages
         comm = cString(e.comm)
         filename = cString(e.filename)
     }
