@@ -38,8 +38,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"], exclude: ["Snapshots"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model", "Analysis"], exclude: ["Snapshots"]),
         .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "Model", "TestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Model", "TestSupport"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Harness", "Model", "Symbols", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Model", "Reports", "TestSupport"]),
     ]

@@ -99,9 +99,10 @@ public enum ScenarioLoader {
     static func checkEnvironmentReferences(_ scenario: Scenario) throws {
         let known = ProcessInfo.processInfo.environment.merging(scenario.run.env) { $1 }
         for (i, arg) in scenario.run.command.enumerated() {
-            for name in EnvironmentReferences.names(in: arg) where known[name] == nil {
+            for ref in EnvironmentReferences.references(in: arg) where known[ref.name] == nil && ref.fallback == nil {
                 throw ScenarioError(path: ["run", "command", String(i)],
-                                    "${\(name)} is not set in the environment nor in run.env")
+                                    "${\(ref.name)} is not set in the environment nor in run.env "
+                                        + "(write ${\(ref.name):-default} to give it a default)")
             }
         }
     }
@@ -137,8 +138,8 @@ public enum ScenarioLoader {
 
     static func friendly(_ type: Any.Type) -> String {
         let name = String(describing: type)
-        if name.contains("Dictionary") || name.contains("KeyedDecodingContainer") { return "a mapping" }
-        if name.contains("Array") || name.contains("Unkeyed") { return "a list" }
+        if name.contains("Array") || name.contains("Unkeyed") || name.contains("Sequence") { return "a list" }
+        if name.contains("Dictionary") || name.contains("Keyed") || name.contains("Mapping") { return "a mapping" }
         if name == "String" { return "a string" }
         if name.hasPrefix("Int") || name.hasPrefix("UInt") { return "an integer" }
         return "a value of type \(name)"
@@ -166,24 +167,46 @@ public enum ScenarioLoader {
     }
 }
 
-/// `${NAME}` references in command arguments.
+/// `${NAME}` and `${NAME:-default}` references in command arguments.
 public enum EnvironmentReferences {
-    public static func names(in text: String) -> [String] {
-        var names: [String] = []
+    public struct Reference: Equatable {
+        public var name: String
+        public var fallback: String?
+        /// The text as written, `${...}` included.
+        public var text: String
+    }
+
+    public static func references(in text: String) -> [Reference] {
+        var found: [Reference] = []
         var rest = Substring(text)
         while let start = rest.range(of: "${") {
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else { break }
-            names.append(String(rest[start.upperBound..<end]))
+            let body = rest[start.upperBound..<end]
+            let whole = String(rest[start.lowerBound...end])
+            if let sep = body.range(of: ":-") {
+                found.append(Reference(name: String(body[..<sep.lowerBound]),
+                                       fallback: String(body[sep.upperBound...]), text: whole))
+            } else {
+                found.append(Reference(name: String(body), fallback: nil, text: whole))
+            }
             rest = rest[rest.index(after: end)...]
         }
-        return names
+        return found
     }
 
-    /// Replaces each `${NAME}` with its value (unknown names stay as written).
+    /// Names referenced without a default.
+    public static func names(in text: String) -> [String] {
+        references(in: text).map(\.name)
+    }
+
+    /// Replaces each reference with its value, or its default when unset;
+    /// references with neither stay as written.
     public static func substitute(_ text: String, _ environment: [String: String]) -> String {
         var out = text
-        for name in names(in: text) {
-            if let value = environment[name] { out = out.replacingOccurrences(of: "${\(name)}", with: value) }
+        for ref in references(in: text) {
+            if let value = environment[ref.name] ?? ref.fallback {
+                out = out.replacingOccurrences(of: ref.text, with: value)
+            }
         }
         return out
     }

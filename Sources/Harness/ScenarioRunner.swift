@@ -120,7 +120,7 @@ public final class ScenarioRunner {
         process.arguments = ["-c", command]
         process.currentDirectoryURL = dir
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("flamegate-build-\(getpid()).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         guard let handle = try? FileHandle(forWritingTo: output) else {
             return ScenarioFailure(kind: .build, message: "cannot create a log file for the build")

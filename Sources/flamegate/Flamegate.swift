@@ -8,7 +8,7 @@ struct Flamegate: ParsableCommand {
         commandName: "flamegate",
         abstract: "Profile programs with eBPF and gate CI on performance regressions.",
         version: "0.1.0",
-        subcommands: [Record.self, Doctor.self, BenchSymbolize.self]
+        subcommands: [Run.self, BaselineCommand.self, Compare.self, Merge.self, Record.self, Doctor.self, BenchSymbolize.self]
     )
 
     /// ArgumentParser exits 64 on bad usage; flamegate's contract is 2.

@@ -49,6 +49,23 @@ public struct FunctionComparison: Codable, Sendable {
     public var adjustedPValue: Double
     public var verdict: Verdict
 
+    public init(name: String, module: String, size: Int?, baselineShare: Double, currentShare: Double,
+                baselineSelfShare: Double, currentSelfShare: Double, baselineSeconds: Double, currentSeconds: Double,
+                pValue: Double, adjustedPValue: Double, verdict: Verdict) {
+        self.name = name
+        self.module = module
+        self.size = size
+        self.baselineShare = baselineShare
+        self.currentShare = currentShare
+        self.baselineSelfShare = baselineSelfShare
+        self.currentSelfShare = currentSelfShare
+        self.baselineSeconds = baselineSeconds
+        self.currentSeconds = currentSeconds
+        self.pValue = pValue
+        self.adjustedPValue = adjustedPValue
+        self.verdict = verdict
+    }
+
     public var deltaPoints: Double { currentShare - baselineShare }
     public var deltaSeconds: Double { currentSeconds - baselineSeconds }
     public var timeRatio: Double? { baselineSeconds > 0 ? currentSeconds / baselineSeconds : nil }

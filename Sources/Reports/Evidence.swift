@@ -1,0 +1,154 @@
+import Analysis
+import Model
+
+/// What the run-report renderers say about a scenario, chosen in one place so
+/// the terminal, JUnit and Markdown reports show the same metrics, the same
+/// functions and the same one-line reason for an outcome.
+enum Evidence {
+    /// Outcomes from the most to the least severe: the order counts are listed in.
+    static let outcomeOrder: [Outcome] = [.failed, .regressed, .inconclusive, .improved, .pass]
+
+    /// `4 scenarios: 1 FAILED, 1 REGRESSED, 2 PASS` (outcomes that occur, most severe first).
+    static func counts(_ report: RunReport) -> String {
+        let n = report.scenarios.count
+        let parts = outcomeOrder.compactMap { o in report.count(o) > 0 ? "\(report.count(o)) \(o.rawValue)" : nil }
+        return "\(n) scenario\(n == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+    }
+
+    /// Comparison rows, gated metrics first (they decide the verdict), otherwise in comparison order.
+    static func metrics(_ comparison: ScenarioComparison) -> [MetricComparison] {
+        comparison.metrics.filter(\.gated) + comparison.metrics.filter { !$0.gated }
+    }
+
+    /// Functions worth showing: every one that is not PASS plus the `top` largest
+    /// moves in inclusive share; most severe first, then by |Δ share|, then by name.
+    static func functions(_ comparison: ScenarioComparison, top: Int)
+        -> (shown: [FunctionComparison], omitted: Int) {
+        let byMove = comparison.functions.enumerated().sorted { a, b in
+            let x = abs(a.element.deltaPoints), y = abs(b.element.deltaPoints)
+            return x != y ? x > y : a.offset < b.offset
+        }
+        let picked = byMove.enumerated().filter { rank, f in rank < top || f.element.verdict != .pass }.map(\.element)
+        let shown = picked.sorted { a, b in
+            let x = severity(a.element.verdict), y = severity(b.element.verdict)
+            if x != y { return x > y }
+            let dx = abs(a.element.deltaPoints), dy = abs(b.element.deltaPoints)
+            if dx != dy { return dx > dy }
+            return (a.element.name, a.element.module, a.offset) < (b.element.name, b.element.module, b.offset)
+        }.map(\.element)
+        return (shown, comparison.functions.count - shown.count)
+    }
+
+    static func severity(_ v: Verdict) -> Int {
+        switch v {
+        case .pass: return 0
+        case .improved: return 1
+        case .inconclusive: return 2
+        case .regressed: return 3
+        }
+    }
+
+    /// Seconds of wall time the scenario's measured runs took (the JUnit test time).
+    static func wallSeconds(_ run: ScenarioRun) -> Double {
+        run.sizes.reduce(0) { $0 + $1.values(Metric.wallTime.id).reduce(0, +) }
+    }
+
+    /// The comparison of wall time to show as a scenario's headline: the most
+    /// severe size, then the largest ratio; nil when wall time was not compared.
+    static func headlineWallTime(_ comparison: ScenarioComparison?) -> MetricComparison? {
+        comparison?.metrics.filter { $0.metric == Metric.wallTime.id && $0.comparison != nil }.max { a, b in
+            let x = severity(a.verdict), y = severity(b.verdict)
+            return x != y ? x < y : a.comparison!.ratio < b.comparison!.ratio
+        }
+    }
+
+    // MARK: one-line texts
+
+    /// One line saying what decided the outcome: the regressed (inconclusive,
+    /// improved) metrics and functions, or the failure. `prefixed` starts it
+    /// with the verdict (`regressed: wall_time …`).
+    static func summary(_ scenario: ScenarioReport, prefixed: Bool = true) -> String {
+        if scenario.outcome == .failed {
+            guard let failure = scenario.run.failure else { return "failed" }
+            return "\(failure.kind.rawValue) failure: " + Formatting.oneLine(failure.message)
+        }
+        guard let comparison = scenario.comparison else {
+            return scenario.outcome == .pass ? "within thresholds" : "not compared with a baseline"
+        }
+        let verdict: Verdict
+        switch scenario.outcome {
+        case .regressed: verdict = .regressed
+        case .improved: verdict = .improved
+        case .inconclusive: verdict = .inconclusive
+        case .pass, .failed: return "within thresholds"
+        }
+        let items = comparison.metrics.filter { $0.gated && $0.verdict == verdict }.map(metricItem)
+            + comparison.functions.filter { $0.verdict == verdict }.map(functionItem)
+        guard !items.isEmpty else { return verdict.rawValue }
+        return (prefixed ? verdict.rawValue + ": " : "") + items.joined(separator: "; ")
+    }
+
+    /// `wall_time ratio 1.103 [1.082, 1.125]`, or the metric's note.
+    static func metricItem(_ m: MetricComparison) -> String {
+        let label = m.metric + (m.size.map { " (size \($0))" } ?? "")
+        if let note = m.note { return label + ": " + Formatting.oneLine(note) }
+        guard let c = m.comparison else { return label }
+        return label + " ratio " + Formatting.ratio(c.ratio) + " " + Formatting.interval(c.ciLower, c.ciUpper)
+    }
+
+    /// `function hot_function +2.5 pp, +0.101 s/run`.
+    static func functionItem(_ f: FunctionComparison) -> String {
+        "function " + Formatting.oneLine(f.name) + (f.size.map { " (size \($0))" } ?? "") + " "
+            + Formatting.points(f.deltaPoints) + ", " + Formatting.signedSeconds(f.deltaSeconds) + "/run"
+    }
+
+    /// `exit failure: …` with where it happened: `size 1000, repetition 3`.
+    static func failureContext(_ failure: ScenarioFailure) -> String? {
+        var parts: [String] = []
+        if let size = failure.size { parts.append("size \(size)") }
+        if let repetition = failure.repetition {
+            parts.append(repetition == 0 ? "warmup run" : "repetition \(repetition)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// Notices beside the numbers: the scenario's warnings and probes that could not run.
+    static func notices(_ scenario: ScenarioReport) -> [String] {
+        scenario.warnings.map { "warning: " + Formatting.oneLine($0) }
+            + scenario.run.probes.compactMap { p in
+                p.unavailable.map { "probe \(p.probe.rawValue) unavailable: " + Formatting.oneLine($0) }
+            }
+    }
+
+    // MARK: function cells
+
+    /// `hot_function [slowdown]`, with the size when the scenario sweeps sizes.
+    static func functionLabel(_ f: FunctionComparison) -> String {
+        Formatting.oneLine(f.name) + (f.module.isEmpty ? "" : " [" + Formatting.oneLine(f.module) + "]")
+            + (f.size.map { " (size \($0))" } ?? "")
+    }
+
+    /// `50.1% → 52.6% (+2.5 pp)`.
+    static func shareChange(_ f: FunctionComparison) -> String {
+        Formatting.percent(f.baselineShare) + " → " + Formatting.percent(f.currentShare)
+            + " (" + Formatting.points(f.deltaPoints) + ")"
+    }
+
+    /// `+0.101 s/run (+10.0%)`; `(new)` when the baseline spent no time in it.
+    static func timeChange(_ f: FunctionComparison) -> String {
+        let parts = timeParts(f)
+        return parts.relative.isEmpty ? parts.change : parts.change + " " + parts.relative
+    }
+
+    /// `+0.101 s/run` and `(+10.0%)`; `-` and nothing when no time was measured.
+    static func timeParts(_ f: FunctionComparison) -> (change: String, relative: String) {
+        if f.baselineSeconds == 0 && f.currentSeconds == 0 { return ("-", "") }
+        let relative = f.timeRatio.map { Formatting.signedPercent(fraction: $0 - 1) } ?? "new"
+        return (Formatting.signedSeconds(f.deltaSeconds) + "/run", "(" + relative + ")")
+    }
+
+    /// `p=0.0002 (adj 0.0004)`.
+    static func pValues(_ f: FunctionComparison) -> String {
+        "p=" + Formatting.pValue(f.pValue) + " (adj " + Formatting.pValue(f.adjustedPValue) + ")"
+    }
+}

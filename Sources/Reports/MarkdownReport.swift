@@ -1,0 +1,163 @@
+import Analysis
+import Model
+
+/// GitHub-flavoured Markdown for a pull-request comment or a CI step summary:
+/// a status heading, one summary row per scenario, then a `<details>` block
+/// per scenario that is not a plain PASS (open for the ones failing the gate)
+/// with warnings, the failure's stderr tail, and the metrics and functions tables.
+///
+/// Text from outside flamegate is escaped for where it lands: table cells
+/// (pipes, backticks, emphasis and HTML characters), HTML summaries, and code
+/// fences longer than any backtick run inside them.
+public struct MarkdownReport: RunReportRenderer {
+    /// How many of the largest share moves to list besides the functions that are not PASS.
+    public var topFunctions: Int
+
+    public init(topFunctions: Int = 5) { self.topFunctions = topFunctions }
+
+    public func render(_ report: RunReport) -> String {
+        let outcome = report.outcome
+        var out = "## flamegate: \(outcome.rawValue) (\(report.count(outcome)) of \(report.scenarios.count) scenarios)\n\n"
+        out += Evidence.counts(report) + (report.shard.map { " (shard " + Self.cell($0) + ")" } ?? "") + "\n\n"
+        if !report.scenarios.isEmpty {
+            out += "| scenario | outcome | wall time ratio [95% CI] | notes |\n| --- | --- | --- | --- |\n"
+            for s in report.scenarios {
+                let wall = Evidence.headlineWallTime(s.comparison).flatMap { m in
+                    m.comparison.map { Formatting.ratio($0.ratio) + " " + Formatting.interval($0.ciLower, $0.ciUpper)
+                        + (m.size.map { " (size \($0))" } ?? "") }
+                } ?? "-"
+                var notes = Evidence.summary(s)
+                if !s.warnings.isEmpty { notes += "; \(s.warnings.count) warning\(s.warnings.count == 1 ? "" : "s")" }
+                out += row([s.name, s.outcome == .pass ? "PASS" : "**\(s.outcome.rawValue)**", wall, notes],
+                           raw: [false, true, false, false])
+            }
+            out += "\n"
+        }
+        for s in report.scenarios where s.outcome != .pass || !s.warnings.isEmpty {
+            out += details(s)
+        }
+        let env = report.environment
+        out += "<sub>flamegate " + Self.cell(report.flamegateVersion) + " · kernel " + Self.cell(env.kernel) + " · "
+            + Self.cell(env.cpuModel) + " · \(env.cores) cores</sub>\n"
+        return out
+    }
+
+    func details(_ s: ScenarioReport) -> String {
+        var out = "<details\(s.outcome.failsGate ? " open" : "")>\n<summary><b>\(s.outcome.rawValue)</b> "
+            + Self.html(s.name) + " (" + Self.html(s.run.file) + ")</summary>\n\n"
+        out += Self.cell(Evidence.summary(s)) + "\n\n"
+        if let failure = s.run.failure {
+            if let context = Evidence.failureContext(failure) { out += "At " + context + ".\n\n" }
+            if let tail = failure.stderrTail {
+                let lines = Formatting.lines(tail)
+                out += lines.isEmpty ? "stderr: (empty)\n\n" : "stderr tail:\n\n" + Self.codeBlock(lines) + "\n"
+            }
+        }
+        let notices = Evidence.notices(s)
+        if !notices.isEmpty { out += notices.map { "- " + Self.cell($0) + "\n" }.joined() + "\n" }
+        if let comparison = s.comparison {
+            out += metricsTable(Evidence.metrics(comparison))
+            out += functionsTable(comparison)
+        }
+        return out + "</details>\n\n"
+    }
+
+    func metricsTable(_ metrics: [MetricComparison]) -> String {
+        guard !metrics.isEmpty else { return "" }
+        var out = "| metric | size | baseline | current | ratio | 95% CI | p | verdict |\n"
+            + "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |\n"
+        for m in metrics {
+            let c = m.comparison
+            let numbers: [String]
+            if let note = m.note {
+                numbers = [note, "", "", "", ""]
+            } else {
+                numbers = [Formatting.quantity(m.baselineMedian, unit: m.unit),
+                           Formatting.quantity(m.currentMedian, unit: m.unit),
+                           c.map { Formatting.ratio($0.ratio) } ?? "-",
+                           c.map { Formatting.interval($0.ciLower, $0.ciUpper) } ?? "-",
+                           c.map { Formatting.pValue($0.pValue) } ?? "-"]
+            }
+            out += row([Self.code(m.metric), m.size.map(String.init) ?? "-"] + numbers + [Self.verdict(m.verdict)],
+                       raw: [true, false, false, false, false, false, false, true])
+        }
+        return out + "\n"
+    }
+
+    func functionsTable(_ comparison: ScenarioComparison) -> String {
+        let (functions, omitted) = Evidence.functions(comparison, top: topFunctions)
+        var out = ""
+        if !functions.isEmpty {
+            out += "| function | inclusive share | CPU time per run | p (BH-adjusted) | verdict |\n"
+                + "| --- | --- | --- | --- | --- |\n"
+            for f in functions {
+                let label = Self.code(f.name) + (f.module.isEmpty ? "" : " " + Self.cell("[" + f.module + "]"))
+                    + (f.size.map { " (size \($0))" } ?? "")
+                out += row([label, Evidence.shareChange(f), Evidence.timeChange(f), Evidence.pValues(f),
+                            Self.verdict(f.verdict)], raw: [true, false, false, false, true])
+            }
+            out += "\n"
+        }
+        if omitted > 0 { out += "\(omitted) more function\(omitted == 1 ? "" : "s") passed.\n\n" }
+        return out
+    }
+
+    /// A table row; cells not marked `raw` are escaped.
+    private func row(_ cells: [String], raw: [Bool]) -> String {
+        "| " + zip(cells, raw).map { $1 ? $0 : Self.cell($0) }.joined(separator: " | ") + " |\n"
+    }
+
+    /// REGRESSED and FAILED in bold so they stand out in a table.
+    static func verdict(_ v: Verdict) -> String {
+        let label = v.rawValue.uppercased()
+        return v == .regressed ? "**\(label)**" : label
+    }
+
+    /// Text for a table cell or a paragraph: one line, with every character that
+    /// Markdown or the HTML it allows could interpret backslash-escaped (`|` ends
+    /// a cell even inside a code span in GFM) and `&` as an entity.
+    static func cell(_ text: String) -> String {
+        var out = ""
+        for c in Formatting.oneLine(text) {
+            switch c {
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~": out += "\\" + String(c)
+            case "&": out += "&amp;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A code span for a table cell: a delimiter longer than any backtick run
+    /// inside, and `|` escaped (GFM splits cells on it even inside code).
+    static func code(_ text: String) -> String {
+        let content = Formatting.oneLine(text).replacingOccurrences(of: "|", with: "\\|")
+        let delimiter = String(repeating: "`", count: longestBacktickRun([content]) + 1)
+        let padded = content.hasPrefix("`") || content.hasSuffix("`") ? " " + content + " " : content
+        return content.isEmpty ? "" : delimiter + padded + delimiter
+    }
+
+    static func longestBacktickRun(_ lines: [String]) -> Int {
+        var longest = 0
+        for line in lines {
+            var run = 0
+            for c in line {
+                run = c == "`" ? run + 1 : 0
+                longest = max(longest, run)
+            }
+        }
+        return longest
+    }
+
+    /// Text inside an HTML element such as `<summary>`.
+    static func html(_ text: String) -> String {
+        Formatting.oneLine(text).replacingOccurrences(of: "&", with: "&amp;")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// A fenced code block whose fence is longer than any run of backticks in `lines`.
+    static func codeBlock(_ lines: [String]) -> String {
+        let fence = String(repeating: "`", count: max(3, longestBacktickRun(lines) + 1))
+        return fence + "text\n" + lines.map { $0 + "\n" }.joined() + fence + "\n"
+    }
+}

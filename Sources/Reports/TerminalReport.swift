@@ -1,0 +1,113 @@
+import Analysis
+import Model
+
+/// The console summary of `flamegate run`: one line with the outcome and the
+/// counts, then per scenario a header, the failure (kind, where, stderr tail),
+/// warnings, the metrics table and the functions that moved.
+///
+/// ANSI colour only when `color` is true (the caller decides: a TTY, no
+/// `NO_COLOR`); text from the target is shown with control characters made
+/// visible, so a stderr tail cannot drive the terminal. No dates: the same
+/// report always renders the same text.
+public struct TerminalReport: RunReportRenderer {
+    public var color: Bool
+    /// How many of the largest share moves to list besides the functions that are not PASS.
+    public var topFunctions: Int
+
+    public init(color: Bool, topFunctions: Int = 5) {
+        self.color = color
+        self.topFunctions = topFunctions
+    }
+
+    public func render(_ report: RunReport) -> String {
+        let outcome = report.outcome
+        var out = paint("flamegate", .bold) + (report.shard.map { " (shard \(Formatting.oneLine($0)))" } ?? "") + ": "
+            + paint(outcome.rawValue, ANSIStyle.of(outcome, bold: true)) + " — " + Evidence.counts(report) + "\n"
+        for scenario in report.scenarios {
+            out += "\n" + header(scenario) + "\n"
+            out += (failureLines(scenario) + noticeLines(scenario) + comparisonLines(scenario))
+                .map { "  " + $0 + "\n" }.joined()
+        }
+        return out
+    }
+
+    /// `REGRESSED  parse-request  (scenarios/parse.yaml)`.
+    func header(_ scenario: ScenarioReport) -> String {
+        paint(scenario.outcome.rawValue, ANSIStyle.of(scenario.outcome, bold: true)) + "  "
+            + paint(Formatting.oneLine(scenario.name), .bold) + "  (" + Formatting.oneLine(scenario.run.file) + ")"
+    }
+
+    /// The failure's kind and message, where it happened and the stderr tail; empty when nothing failed.
+    func failureLines(_ scenario: ScenarioReport) -> [String] {
+        guard let failure = scenario.run.failure else { return [] }
+        var lines = [paint("\(failure.kind.rawValue) failure:", .red) + " " + Formatting.oneLine(failure.message)]
+        if let context = Evidence.failureContext(failure) { lines.append("at " + context) }
+        if let tail = failure.stderrTail {
+            let tailLines = Formatting.lines(tail)
+            lines.append(tailLines.isEmpty ? "stderr: (empty)" : "stderr tail:")
+            lines += tailLines.map { "  " + $0 }
+        }
+        return lines
+    }
+
+    /// `warning: …` and unavailable probes.
+    func noticeLines(_ scenario: ScenarioReport) -> [String] {
+        Evidence.notices(scenario).map { notice in
+            notice.hasPrefix("warning:") ? paint("warning:", .yellow) + notice.dropFirst("warning:".count) : notice
+        }
+    }
+
+    /// The metrics table and the functions that moved; empty without a comparison.
+    func comparisonLines(_ scenario: ScenarioReport) -> [String] {
+        guard let comparison = scenario.comparison else { return [] }
+        var lines = metricsTable(Evidence.metrics(comparison))
+        let (functions, omitted) = Evidence.functions(comparison, top: topFunctions)
+        if !functions.isEmpty {
+            lines.append(paint("functions (inclusive CPU share per run, baseline → current):", .bold))
+            // hot_function [slowdown]  50.1% → 52.6% (+2.5 pp)  +0.101 s/run (+10.0%)  p=0.0002 (adj 0.0004)  REGRESSED
+            var table = TextTable([.left, .right, .right, .right, .right, .left, .left, .left, .left],
+                                  gaps: ["", "  ", " → ", " ", "  ", " ", "  ", " ", "  "])
+            for f in functions {
+                let time = Evidence.timeParts(f)
+                table.add([.init(Evidence.functionLabel(f)), .init(Formatting.percent(f.baselineShare)),
+                           .init(Formatting.percent(f.currentShare)), .init("(" + Formatting.points(f.deltaPoints) + ")"),
+                           .init(time.change), .init(time.relative), .init("p=" + Formatting.pValue(f.pValue)),
+                           .init("(adj " + Formatting.pValue(f.adjustedPValue) + ")"),
+                           .init(f.verdict.rawValue.uppercased(), ANSIStyle.of(f.verdict))])
+            }
+            lines += table.render(color: color, indent: "  ")
+        }
+        if omitted > 0 {
+            lines.append("  … \(omitted) more function\(omitted == 1 ? "" : "s") that passed")
+        }
+        return lines
+    }
+
+    func metricsTable(_ metrics: [MetricComparison]) -> [String] {
+        guard !metrics.isEmpty else { return [] }
+        var table = TextTable([.left, .right, .right, .right, .right, .left, .right, .left])
+        table.add(["metric", "size", "baseline", "current", "ratio", "95% CI", "p", "verdict"].map { .init($0, .bold) })
+        for m in metrics {
+            let lead: [TextTable.Cell] = [.init(m.metric), .init(m.size.map(String.init) ?? "-")]
+            let verdict = TextTable.Cell(m.verdict.rawValue.uppercased(), ANSIStyle.of(m.verdict))
+            if let note = m.note {
+                table.add(lead: lead, span: .init(Formatting.oneLine(note)), trail: [verdict])
+                continue
+            }
+            let c = m.comparison
+            table.add(lead + [
+                .init(Formatting.quantity(m.baselineMedian, unit: m.unit)),
+                .init(Formatting.quantity(m.currentMedian, unit: m.unit)),
+                .init(c.map { Formatting.ratio($0.ratio) } ?? "-"),
+                .init(c.map { Formatting.interval($0.ciLower, $0.ciUpper) } ?? "-"),
+                .init(c.map { Formatting.pValue($0.pValue) } ?? "-"),
+                verdict,
+            ])
+        }
+        return table.render(color: color, indent: "")
+    }
+
+    private func paint(_ text: String, _ style: ANSIStyle) -> String {
+        ANSIStyle.paint(text, style, color: color)
+    }
+}

@@ -1,0 +1,68 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Model
+import Reports
+
+/// Report files every gate command (run, merge, compare) can write.
+struct ReportOptions: ParsableArguments {
+    @Option(help: "Write the full results (runs, comparisons) as JSON; input of merge and compare.")
+    var json: String?
+
+    @Option(help: "Write JUnit XML: one testcase per scenario.")
+    var junit: String?
+
+    @Option(help: "Write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set).")
+    var markdown: String?
+
+    @Flag(help: "No colour in the terminal report (default: colour on a terminal).")
+    var noColor = false
+
+    @Flag(help: "Exit 1 when a scenario is INCONCLUSIVE, not only when one regressed or failed.")
+    var failOnInconclusive = false
+
+    /// Prints the terminal report, writes the requested files, returns the exit code.
+    func emit(_ report: RunReport) throws -> Int32 {
+        let color = !noColor && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        print(TerminalReport(color: color).render(report), terminator: "")
+        if let json {
+            try FileSink.write(try JSONFormat.encoder().encode(report), to: URL(fileURLWithPath: json))
+        }
+        if let junit {
+            try FileSink.write(JUnitReport().render(report), to: URL(fileURLWithPath: junit))
+        }
+        let markdownText = MarkdownReport().render(report)
+        if let markdown {
+            try FileSink.write(markdownText, to: URL(fileURLWithPath: markdown))
+        }
+        if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+            try append(markdownText, to: summary)
+        }
+        if failOnInconclusive, report.scenarios.contains(where: { $0.outcome == .inconclusive }) {
+            return ExitCodes.regression
+        }
+        return report.exitCode
+    }
+
+    private func append(_ text: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw ValidationError("GITHUB_STEP_SUMMARY=\(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let data = Array(text.utf8)
+        _ = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Reads a results file written by `--json`.
+func loadReport(_ path: String) -> RunReport {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        fail("\(path): cannot read the results file")
+    }
+    do {
+        return try JSONFormat.decoder().decode(RunReport.self, from: data)
+    } catch {
+        fail("\(path): not a flamegate results file (written by `flamegate run --json`): \(error)")
+    }
+}

@@ -1,0 +1,98 @@
+import Model
+import Testing
+@testable import Analysis
+
+/// The per-scenario comparison rules (issue #3, item 4).
+@Suite struct ScenarioComparatorTests {
+    /// Runs with a wall time and two functions whose inclusive samples are given per run.
+    static func size(walls: [Double], hot: [UInt64], other: [UInt64], size: Int? = nil) -> SizeResult {
+        let runs = zip(walls, zip(hot, other)).map { wall, counts in
+            RunMeasurement(metrics: ["wall_time": wall, "cpu_time": wall, "max_rss": 1000,
+                                     "voluntary_switches": 1, "involuntary_switches": 2],
+                           exit: TargetExit(code: 0), cpuSamples: counts.0 + counts.1,
+                           cpuPeriodNanoseconds: 1_000_000,
+                           functions: [FunctionSamples(name: "main", module: "app", selfSamples: 0,
+                                                       inclusiveSamples: counts.0 + counts.1),
+                                       FunctionSamples(name: "hot", module: "app", selfSamples: counts.0,
+                                                       inclusiveSamples: counts.0),
+                                       FunctionSamples(name: "other", module: "app", selfSamples: counts.1,
+                                                       inclusiveSamples: counts.1)],
+                           lost: [])
+        }
+        return SizeResult(size: size, runs: runs, cpuProfile: nil)
+    }
+
+    static let jitter: [Double] = [0.0, 0.004, -0.003, 0.006, -0.005, 0.002, -0.001, 0.003, -0.004, 0.001]
+
+    static func baseline() -> SizeResult {
+        size(walls: jitter.map { 1.0 + $0 }, hot: jitter.map { UInt64(800 + $0 * 1000) },
+             other: jitter.map { UInt64(200 - $0 * 500) })
+    }
+
+    @Test func unchangedRunsPass() {
+        let c = ScenarioComparator.compare(baseline: [Self.baseline()], current: [Self.baseline()], thresholds: Thresholds())
+        #expect(c.verdict == .pass)
+        #expect(c.metrics.filter(\.gated).allSatisfy { $0.verdict == .pass })
+        #expect(c.functions.isEmpty, "no function moved by 0.5 pp")
+    }
+
+    @Test func slowerHotFunctionRegressesAndIsNamed() {
+        // hot does 10% more work: 800 -> 880 samples, wall 1.0 -> 1.08
+        let now = Self.size(walls: Self.jitter.reversed().map { 1.08 + $0 },
+                            hot: Self.jitter.reversed().map { UInt64(880 + $0 * 1000) },
+                            other: Self.jitter.reversed().map { UInt64(200 - $0 * 500) })
+        let c = ScenarioComparator.compare(baseline: [Self.baseline()], current: [now], thresholds: Thresholds())
+        #expect(c.verdict == .regressed)
+        #expect(c.metrics.first { $0.metric == "wall_time" }?.verdict == .regressed)
+        let hot = try! #require(c.functions.first { $0.name == "hot" })
+        #expect(hot.verdict == .regressed)
+        #expect(abs(hot.timeRatio! - 1.10) < 0.01)
+        #expect(hot.deltaPoints > 1 && hot.deltaPoints < 2, "share rises only ~1.5 pp: the time gate decides")
+        #expect(c.functions.first { $0.name == "other" }?.verdict == .pass, "its share fell but its time did not")
+        #expect(!c.functions.contains { $0.name == "main" }, "main is 100% on both sides")
+    }
+
+    @Test func uniformMachineSlowdownDoesNotBlameFunctions() {
+        // everything 10% slower: shares unchanged
+        let now = Self.size(walls: Self.jitter.map { 1.10 + $0 }, hot: Self.jitter.map { UInt64(880 + $0 * 1100) },
+                            other: Self.jitter.map { UInt64(220 - $0 * 550) })
+        let c = ScenarioComparator.compare(baseline: [Self.baseline()], current: [now], thresholds: Thresholds())
+        #expect(c.metrics.first { $0.metric == "wall_time" }?.verdict == .regressed)
+        #expect(c.functions.allSatisfy { $0.verdict == .pass })
+    }
+
+    @Test func functionsBelowTwentySamplesAreNotTested() {
+        let small = Self.size(walls: [1, 1.01, 0.99], hot: [5, 6, 5], other: [2, 2, 3])
+        let bigger = Self.size(walls: [1, 1.01, 0.99], hot: [6, 7, 6], other: [1, 1, 1])
+        let c = ScenarioComparator.compare(baseline: [small], current: [bigger], thresholds: Thresholds())
+        #expect(c.functions.isEmpty)
+    }
+
+    @Test func missingSizeInBaselineIsInconclusive() {
+        let c = ScenarioComparator.compare(baseline: [Self.baseline()],
+                                           current: [Self.size(walls: [1, 1], hot: [1, 1], other: [1, 1], size: 100)],
+                                           thresholds: Thresholds())
+        #expect(c.verdict == .inconclusive)
+        #expect(c.metrics.first?.note?.contains("no size 100") == true)
+    }
+
+    @Test func unavailableMetricIsNotAZero() {
+        var now = Self.baseline()
+        for i in now.runs.indices {
+            now.runs[i].metrics["wall_time"] = nil
+            now.runs[i].unavailable["wall_time"] = "no clock"
+        }
+        let c = ScenarioComparator.compare(baseline: [Self.baseline()], current: [now], thresholds: Thresholds())
+        let wall = c.metrics.first { $0.metric == "wall_time" }
+        #expect(wall?.note == "unavailable: no clock")
+        #expect(wall?.verdict == .inconclusive)
+        #expect(wall?.currentMedian == nil)
+    }
+
+    @Test func verdictsCombineBySeverity() {
+        #expect(Verdict.combine([.pass, .improved]) == .improved)
+        #expect(Verdict.combine([.improved, .inconclusive]) == .inconclusive)
+        #expect(Verdict.combine([.inconclusive, .regressed, .pass]) == .regressed)
+        #expect(Verdict.combine([]) == .pass)
+    }
+}

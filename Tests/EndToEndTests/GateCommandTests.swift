@@ -1,0 +1,183 @@
+import Analysis
+import Foundation
+import Model
+import Reports
+import Testing
+import TestSupport
+
+/// `flamegate run`, `baseline update`, `compare`, `merge` end to end (issue #3).
+@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
+struct GateCommandTests {
+    /// A scratch copy of the slowdown scenario with its target.
+    static func workspace(_ label: String) throws -> URL {
+        let dir = TestPaths.temporaryDirectory(label)
+        let scenarios = dir.appendingPathComponent("scenarios")
+        try FileManager.default.createDirectory(at: scenarios.appendingPathComponent("targets"),
+                                                withIntermediateDirectories: true)
+        for file in ["slowdown.yaml", "targets/slowdown.c"] {
+            try FileManager.default.copyItem(at: TestPaths.root.appendingPathComponent("scenarios/\(file)"),
+                                             to: scenarios.appendingPathComponent(file))
+        }
+        return dir
+    }
+
+    static func decode(_ url: URL) throws -> RunReport {
+        try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: url))
+    }
+
+    @Test func tenPercentSlowerHotFunctionIsNamedAndFailsTheGate() throws {
+        let dir = try Self.workspace("gate")
+        let scenario = dir.appendingPathComponent("scenarios/slowdown.yaml").path
+        let baselines = dir.appendingPathComponent("baselines").path
+        let update = try CLI.run(["baseline", "update", scenario, "--baselines", baselines])
+        #expect(update.status == 0, "\(update.stdout)\n\(update.stderr)")
+        let stored = try JSONFormat.decoder().decode(
+            Baseline.self, from: Data(contentsOf: URL(fileURLWithPath: baselines + "/slowdown.json")))
+        #expect(stored.sizes.first?.runs.count == 10)
+        #expect(stored.environment == stored.environment)
+
+        var env = ProcessInfo.processInfo.environment
+        env["SLOWDOWN"] = "0"
+        let same = dir.appendingPathComponent("same.json").path
+        let pass = try CLI.run(["run", scenario, "--baselines", baselines, "--json", same], environment: env)
+        #expect(pass.status == 0, "\(pass.stdout)\n\(pass.stderr)")
+        let aa = try Self.decode(URL(fileURLWithPath: same)).scenarios[0]
+        #expect(aa.comparison?.metrics.first { $0.metric == "wall_time" }?.verdict != .regressed)
+        #expect(aa.comparison?.functions.allSatisfy { $0.verdict != .regressed } == true)
+
+        env["SLOWDOWN"] = "10"
+        let slower = dir.appendingPathComponent("slower.json").path
+        let junit = dir.appendingPathComponent("junit.xml").path
+        let markdown = dir.appendingPathComponent("summary.md").path
+        let summary = dir.appendingPathComponent("step-summary.md").path
+        env["GITHUB_STEP_SUMMARY"] = summary
+        let fail = try CLI.run(["run", scenario, "--baselines", baselines, "--json", slower, "--junit", junit,
+                                "--markdown", markdown], environment: env)
+        #expect(fail.status == 1, "\(fail.stdout)\n\(fail.stderr)")
+        #expect(fail.stdout.contains("REGRESSED"))
+        #expect(fail.stdout.contains("hot_function"))
+        let report = try Self.decode(URL(fileURLWithPath: slower)).scenarios[0]
+        #expect(report.outcome == .regressed)
+        let wall = try #require(report.comparison?.metrics.first { $0.metric == "wall_time" })
+        #expect(wall.verdict == .regressed, "wall ratio \(wall.comparison?.ratio ?? 0)")
+        let hot = try #require(report.comparison?.functions.first { $0.name == "hot_function" })
+        #expect(hot.verdict == .regressed)
+        #expect(hot.deltaSeconds > 0)
+        #expect(report.comparison?.functions.filter { $0.verdict == .regressed }.map(\.name) == ["hot_function"])
+        #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("<failure"))
+        #expect(try String(contentsOfFile: markdown, encoding: .utf8).contains("hot_function"))
+        #expect(try String(contentsOfFile: summary, encoding: .utf8) == String(contentsOfFile: markdown, encoding: .utf8))
+
+        // offline: the same judgement from the two saved files
+        let compare = try CLI.run(["compare", same, slower])
+        #expect(compare.status == 1)
+        #expect(compare.stdout.contains("hot_function"))
+    }
+}
+
+/// What must exit 2 (or 1) with a clear message and leave no files behind.
+@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
+struct GateErrorTests {
+    func scenario(_ yaml: String, in dir: URL, name: String = "s.yaml") throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test func malformedYAMLExitsTwoWithPosition() throws {
+        let dir = TestPaths.temporaryDirectory("bad-yaml")
+        let file = try scenario("name: x\nrun:\n  command: [/bin/true]\n  timeout: soon\n", in: dir)
+        let json = dir.appendingPathComponent("out.json").path
+        let r = try CLI.run(["run", file, "--json", json])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(file):4:12: 'soon' is not a duration"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: json))
+    }
+
+    @Test func unknownKeyExitsTwo() throws {
+        let dir = TestPaths.temporaryDirectory("unknown-key")
+        let file = try scenario("name: x\nrun: {command: [/bin/true]}\nrepetitons: 3\n", in: dir)
+        let r = try CLI.run(["run", file])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(file):3:1: unknown key 'repetitons'"))
+    }
+
+    @Test func missingBaselineExitsTwoBeforeRunning() throws {
+        let dir = TestPaths.temporaryDirectory("no-baseline")
+        let file = try scenario("name: lonely\nrun: {command: [/bin/true]}\n", in: dir)
+        let json = dir.appendingPathComponent("out.json").path
+        let r = try CLI.run(["run", file, "--baselines", dir.appendingPathComponent("baselines").path, "--json", json])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no baseline for scenario 'lonely'"))
+        #expect(r.stderr.contains("flamegate baseline update"))
+        #expect(!FileManager.default.fileExists(atPath: json))
+    }
+
+    @Test func corruptBaselineExitsTwo() throws {
+        let dir = TestPaths.temporaryDirectory("corrupt")
+        let file = try scenario("name: broken\nrun: {command: [/bin/true]}\n", in: dir)
+        let baselines = dir.appendingPathComponent("baselines")
+        try FileManager.default.createDirectory(at: baselines, withIntermediateDirectories: true)
+        try "{\"schemaVersion\": 1, \"scenario\": \"broken\", \"sizes\": [".write(
+            to: baselines.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", file, "--baselines", baselines.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("broken.json: not a valid baseline"), "\(r.stderr)")
+    }
+
+    @Test func timeoutAndBadExitFailTheScenario() throws {
+        let dir = TestPaths.temporaryDirectory("failing")
+        _ = try scenario("name: sleepy\nrun: {command: [/bin/sleep, '5'], timeout: 300ms}\nrepetitions: 2\nwarmup: 0\n",
+                         in: dir, name: "a.yaml")
+        _ = try scenario("name: crashy\nrun: {command: [/bin/sh, -c, 'echo \"it <broke> & died\" >&2; exit 3']}\n"
+                            + "repetitions: 2\nwarmup: 0\n", in: dir, name: "b.yaml")
+        _ = try scenario("name: noexec\nrun: {command: [/etc/hostname]}\nrepetitions: 2\nwarmup: 0\n", in: dir,
+                         name: "c.yaml")
+        let baselines = dir.appendingPathComponent("baselines").path
+        let update = try CLI.run(["baseline", "update", dir.path, "--baselines", baselines])
+        #expect(update.status == 1)
+        #expect(update.stdout.contains("not updated: sleepy: run 1 timed out after 300ms"))
+        #expect(update.stdout.contains("not updated: crashy: run 1 ended with exit code 3 (expected exit code 0)"))
+        #expect(update.stdout.contains("it <broke> & died"))
+        #expect(update.stdout.contains("cannot execute '/etc/hostname'"))
+        #expect(!FileManager.default.fileExists(atPath: baselines + "/crashy.json"), "no partial baseline")
+    }
+
+    @Test func shardsCoverEveryScenarioOnceAndMergeIntoOneVerdict() throws {
+        let dir = TestPaths.temporaryDirectory("shards")
+        let names = (1...6).map { "tiny-\($0)" }
+        for name in names {
+            _ = try scenario("name: \(name)\nrun: {command: [/bin/true]}\nrepetitions: 3\nwarmup: 0\nprobes: [cpu]\n",
+                             in: dir, name: "\(name).yaml")
+        }
+        let baselines = dir.appendingPathComponent("baselines").path
+        #expect(try CLI.run(["baseline", "update", dir.path, "--baselines", baselines]).status == 0)
+        var parts: [String] = []
+        var covered: [String] = []
+        for k in 1...2 {
+            let json = dir.appendingPathComponent("shard-\(k).json").path
+            let r = try CLI.run(["run", dir.path, "--baselines", baselines, "--shard", "\(k)/2", "--json", json])
+            #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+            let report = try GateCommandTests.decode(URL(fileURLWithPath: json))
+            #expect(report.shard == "\(k)/2")
+            covered += report.scenarios.map(\.name)
+            parts.append(json)
+        }
+        #expect(covered.sorted() == names.sorted(), "every scenario in exactly one shard")
+        let merged = dir.appendingPathComponent("merged.json").path
+        let r = try CLI.run(["merge"] + parts + ["--json", merged])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try GateCommandTests.decode(URL(fileURLWithPath: merged))
+        #expect(report.scenarios.map(\.name) == names.sorted())
+        #expect(report.shard == nil)
+        let twice = try CLI.run(["merge", parts[0], parts[0]])
+        #expect(twice.status == 2)
+        #expect(twice.stderr.contains("appears in both"))
+    }
+
+    @Test func badShardExitsTwo() throws {
+        let r = try CLI.run(["run", "--shard", "3/2"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--shard 3/2"))
+    }
+}

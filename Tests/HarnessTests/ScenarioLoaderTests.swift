@@ -1,0 +1,188 @@
+import Foundation
+import Model
+import Testing
+import TestSupport
+@testable import Harness
+
+/// Scenario files: every key of DESIGN.md, and errors with file:line:column (issue #3).
+@Suite struct ScenarioLoaderTests {
+    func write(_ yaml: String, name: String = "s.yaml") throws -> URL {
+        let url = TestPaths.temporaryDirectory("scenario").appendingPathComponent(name)
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func error(_ yaml: String) throws -> ScenarioFileError {
+        let url = try write(yaml)
+        do {
+            _ = try ScenarioLoader.load(url)
+        } catch let e as ScenarioFileError {
+            #expect(e.file == url.path)
+            return e
+        }
+        Issue.record("expected an error for:\n\(yaml)")
+        return ScenarioFileError(file: "", message: "")
+    }
+
+    @Test func fullScenarioParses() throws {
+        let url = try write("""
+            name: parse-request
+            description: request parsing stays linear in the number of items
+            build: cc -O2 -g -fno-omit-frame-pointer -o build/parse targets/parse.c
+            run:
+              command: [build/parse, --items, "{size}"]
+              env: {MALLOC_ARENA_MAX: "2"}
+              cwd: .
+              stdin: null
+              timeout: 30s
+              expect_exit: 0
+            repetitions: 10
+            warmup: 1
+            sizes: [1000, 2000, 4000, 8000, 16000]
+            probes: [cpu, offcpu, alloc, io, sched, pmu]
+            cpu: {frequency: 499}
+            alloc: {library: libc, sample_every: 1}
+            thresholds:
+              wall_time: 5%
+              cpu_time: 5%
+              function_share: 2pp
+              leaked_bytes: 0
+              complexity_exponent: 1.3
+              io_p99: 10%
+              busy_poll: fail
+            """)
+        let s = try ScenarioLoader.load(url).scenario
+        #expect(s.name == "parse-request")
+        #expect(s.build?.hasPrefix("cc -O2") == true)
+        #expect(s.run.command == ["build/parse", "--items", "{size}"])
+        #expect(s.run.env == ["MALLOC_ARENA_MAX": "2"])
+        #expect(s.run.timeoutSeconds == 30)
+        #expect(s.run.stdin == nil)
+        #expect(s.sizes == [1000, 2000, 4000, 8000, 16000])
+        #expect(s.probes == ProbeName.allCases)
+        #expect(s.cpu.frequency == 499)
+        #expect(s.thresholds.wallTime == 0.05)
+        #expect(s.thresholds.functionSharePoints == 2)
+        #expect(s.thresholds.busyPoll == .fail)
+        #expect(s.command(size: 4000) == ["build/parse", "--items", "4000"])
+    }
+
+    @Test func defaultsApply() throws {
+        let s = try ScenarioLoader.load(try write("name: x\nrun: {command: [/bin/true]}\n")).scenario
+        #expect(s.repetitions == 10)
+        #expect(s.warmup == 1)
+        #expect(s.run.timeoutSeconds == 60)
+        #expect(s.run.expectExit == 0)
+        #expect(s.probes == nil)
+        #expect(s.thresholds == Thresholds())
+    }
+
+    @Test func roundTripsThroughJSON() throws {
+        let s = try ScenarioLoader.load(try write("""
+            name: x
+            run: {command: [a, "{size}"], timeout: 1500ms}
+            sizes: [1, 10]
+            thresholds: {wall_time: 2.5%, function_share: 1pp, leaked_bytes: 1MiB, busy_poll: warn}
+            """)).scenario
+        let back = try JSONDecoder().decode(Scenario.self, from: try JSONEncoder().encode(s))
+        #expect(back == s)
+        #expect(back.run.timeoutSeconds == 1.5)
+        #expect(back.thresholds.leakedBytes == 1 << 20)
+    }
+
+    @Test func unknownKeyNamesLineAndColumn() throws {
+        let e = try error("name: x\nrun:\n  command: [a]\n  timeuot: 3s\n")
+        #expect(e.line == 4)
+        #expect(e.column == 3)
+        #expect(e.message.contains("unknown key 'timeuot' in run"))
+        #expect(e.description.hasSuffix("s.yaml:4:3: \(e.message)"))
+    }
+
+    @Test func unknownTopLevelKey() throws {
+        let e = try error("name: x\nrun: {command: [a]}\nrepetition: 5\n")
+        #expect(e.line == 3 && e.column == 1)
+        #expect(e.message.contains("'repetition'"))
+    }
+
+    @Test func badDuration() throws {
+        let e = try error("name: x\nrun:\n  command: [a]\n  timeout: 30 seconds\n")
+        #expect(e.line == 4)
+        #expect(e.column == 12)
+        #expect(e.message == "'30 seconds' is not a duration like 30s, 500ms or 2m")
+        let bare = try error("name: x\nrun:\n  command: [a]\n  timeout: 30\n")
+        #expect(bare.message.contains("duration"))
+    }
+
+    @Test func emptyCommand() throws {
+        let e = try error("name: x\nrun:\n  command: []\n")
+        #expect(e.line == 3)
+        #expect(e.message.contains("empty"))
+        #expect(try error("name: x\nrun:\n  command: [\"\"]\n").message.contains("empty"))
+    }
+
+    @Test func sizesWithoutPlaceholder() throws {
+        let e = try error("name: x\nrun: {command: [a]}\nsizes: [1, 2]\n")
+        #expect(e.line == 3)
+        #expect(e.message.contains("{size}"))
+        let other = try error("name: x\nrun: {command: [a, \"{size}\"]}\n")
+        #expect(other.message.contains("no 'sizes'"))
+    }
+
+    @Test func badValues() throws {
+        #expect(try error("name: x\nrun: {command: [a]}\nrepetitions: ten\n").message.contains("integer"))
+        #expect(try error("name: x\nrun: {command: [a]}\nrepetitions: 1\n").message.contains("out of range"))
+        #expect(try error("name: x\nrun: {command: [a]}\nprobes: [cpu, gpu]\n").message.contains("unknown probe 'gpu'"))
+        #expect(try error("name: x\nrun: {command: [a]}\nthresholds: {wall_time: 5}\n").message.contains("percentage"))
+        #expect(try error("name: x\nrun: {command: [a]}\nthresholds: {busy_poll: maybe}\n").message.contains("fail, warn, off"))
+        #expect(try error("name: 'a b'\nrun: {command: [a]}\n").message.contains("not a valid name"))
+        #expect(try error("run: {command: [a]}\n").message.contains("missing key 'name'"))
+        #expect(try error("name: x\n").message.contains("missing key 'run'"))
+        #expect(try error("name: x\nrun: {command: [a, \"${NO_SUCH_VAR_FG}\"]}\n").message.contains("NO_SUCH_VAR_FG"))
+    }
+
+    @Test func wrongTypeIsLocated() throws {
+        let e = try error("name: x\nrun: just-a-string\n")
+        #expect(e.line == 2)
+        #expect(e.message.contains("mapping"))
+    }
+
+    @Test func yamlSyntaxError() throws {
+        let e = try error("name: x\nrun: {command: [a\n")
+        #expect(e.line != nil)
+        #expect(e.message.hasPrefix("YAML syntax error"))
+    }
+
+    @Test func emptyFile() throws {
+        #expect(try error("").message.contains("empty"))
+    }
+
+    @Test func duplicateNamesAcrossFiles() throws {
+        let dir = TestPaths.temporaryDirectory("dups")
+        for f in ["a.yaml", "b.yml"] {
+            try "name: same\nrun: {command: [a]}\n".write(to: dir.appendingPathComponent(f), atomically: true, encoding: .utf8)
+        }
+        #expect(throws: ScenarioFileError.self) { try ScenarioLoader.loadAll([dir.path]) }
+    }
+
+    @Test func discoverySortsAndRecurses() throws {
+        let dir = TestPaths.temporaryDirectory("disc")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        for f in ["z.yaml", "a.yml", "sub/m.yaml", "notes.txt"] {
+            try "x".write(to: dir.appendingPathComponent(f), atomically: true, encoding: .utf8)
+        }
+        let files = try ScenarioLoader.discover([dir.path]).map { $0.path.replacingOccurrences(of: dir.path + "/", with: "") }
+        #expect(files == ["a.yml", "sub/m.yaml", "z.yaml"])
+        #expect(throws: ScenarioFileError.self) { try ScenarioLoader.discover(["/no/such/dir"]) }
+    }
+}
+
+@Suite struct EnvironmentReferenceTests {
+    @Test func substitutes() {
+        #expect(EnvironmentReferences.names(in: "a${X}b${YY}") == ["X", "YY"])
+        #expect(EnvironmentReferences.substitute("${X}/bin", ["X": "/opt"]) == "/opt/bin")
+        #expect(EnvironmentReferences.substitute("${X", ["X": "/opt"]) == "${X")
+        #expect(EnvironmentReferences.substitute("--n=${N:-10}", [:]) == "--n=10")
+        #expect(EnvironmentReferences.substitute("--n=${N:-10}", ["N": "3"]) == "--n=3")
+        #expect(EnvironmentReferences.substitute("${N}", [:]) == "${N}")
+    }
+}
