@@ -52,6 +52,17 @@ import Testing
         #expect(!c.functions.contains { $0.name == "main" }, "main is 100% on both sides")
     }
 
+    @Test func slowerFunctionIsNamedEvenOnAFasterMachine() {
+        // hot does 10% more work but the machine is 7% faster: its absolute time
+        // rises only ~2%, its cost relative to the rest of the program by 10%
+        let now = Self.size(walls: Self.jitter.map { 1.0 + $0 }, hot: Self.jitter.map { UInt64(819 + $0 * 1000) },
+                            other: Self.jitter.map { UInt64(186 - $0 * 500) })
+        let c = ScenarioComparator.compare(baseline: [Self.baseline()], current: [now], thresholds: Thresholds())
+        let hot = try! #require(c.functions.first { $0.name == "hot" })
+        #expect(hot.verdict == .regressed, "odds ratio \(hot.oddsRatio), time ratio \(hot.timeRatio!)")
+        #expect(c.functions.first { $0.name == "other" }?.verdict != .regressed)
+    }
+
     @Test func uniformMachineSlowdownDoesNotBlameFunctions() {
         // everything 10% slower: shares unchanged
         let now = Self.size(walls: Self.jitter.map { 1.10 + $0 }, hot: Self.jitter.map { UInt64(880 + $0 * 1100) },

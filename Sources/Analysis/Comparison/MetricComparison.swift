@@ -69,6 +69,16 @@ public struct FunctionComparison: Codable, Sendable {
     public var deltaPoints: Double { currentShare - baselineShare }
     public var deltaSeconds: Double { currentSeconds - baselineSeconds }
     public var timeRatio: Double? { baselineSeconds > 0 ? currentSeconds / baselineSeconds : nil }
+
+    /// (s'/(1−s')) / (s/(1−s)) of the mean shares: how the function's cost changed
+    /// relative to everything else in the program; immune to machine speed.
+    public var oddsRatio: Double {
+        func odds(_ percent: Double) -> Double {
+            let s = min(max(percent / 100, 1e-9), 1 - 1e-9)
+            return s / (1 - s)
+        }
+        return odds(currentShare) / odds(baselineShare)
+    }
 }
 
 /// The comparison of one scenario with its baseline.

@@ -109,16 +109,25 @@ public enum ScenarioComparator {
         return out.sorted { abs($0.deltaPoints) > abs($1.deltaPoints) }
     }
 
-    /// Significant (BH-adjusted p < q) and practically large: the share moved by
-    /// at least `function_share` points, or the function's own time by more than
-    /// `cpu_time`. A large move that is not significant is inconclusive.
+    /// Significant (BH-adjusted p < q) and practically large. "Large" is a share
+    /// rise of `function_share` points, or an odds ratio share/(1−share) of at
+    /// least 1+`cpu_time`: the function's cost relative to the rest of the
+    /// program, which a uniformly faster or slower machine does not move (a
+    /// 10% slower function that is 80% of the program has odds ratio 1.10
+    /// while its share rises only 1.5 points). A regression must also cost
+    /// more absolute time; an improvement must save at least `cpu_time` of
+    /// absolute time — the rest of the program getting slower lowers a
+    /// function's share and odds without improving it. A large move that is
+    /// not significant is inconclusive.
     static func verdict(_ f: FunctionComparison, _ t: Thresholds) -> Verdict {
         let significant = f.adjustedPValue < falseDiscoveryRate
-        let ratio = f.timeRatio ?? (f.currentSeconds > 0 ? .infinity : 1)
-        if significant, f.deltaPoints > 0, f.deltaPoints >= t.functionSharePoints || ratio >= 1 + t.cpuTime {
+        let odds = f.oddsRatio
+        let time = f.timeRatio ?? (f.currentSeconds > 0 ? .infinity : 1)
+        if significant, f.deltaPoints > 0, f.deltaPoints >= t.functionSharePoints || odds >= 1 + t.cpuTime, time > 1 {
             return .regressed
         }
-        if significant, f.deltaPoints < 0, -f.deltaPoints >= t.functionSharePoints || ratio <= 1 / (1 + t.cpuTime) {
+        if significant, f.deltaPoints < 0, -f.deltaPoints >= t.functionSharePoints || odds <= 1 / (1 + t.cpuTime),
+           time <= 1 / (1 + t.cpuTime) {
             return .improved
         }
         if !significant, abs(f.deltaPoints) >= t.functionSharePoints { return .inconclusive }
