@@ -24,6 +24,8 @@ public struct ScenarioReport: Codable, Sendable {
     public var run: ScenarioRun
     public var comparison: ScenarioComparison?
     public var baselineEnvironment: EnvironmentFingerprint?
+    /// The baseline's merged CPU profile per size, for differential flame graphs.
+    public var baselineProfiles: [SizedProfile]
     public var outcome: Outcome
     /// Loud notes: a baseline from another machine, lost data, …
     public var warnings: [String]
@@ -35,6 +37,7 @@ public struct ScenarioReport: Codable, Sendable {
     public init(run: ScenarioRun, baseline: Baseline?, seed: UInt64 = ScalarComparison.defaultSeed) {
         self.run = run
         baselineEnvironment = baseline?.environment
+        baselineProfiles = baseline?.sizes.compactMap { s in s.cpuProfile.map { SizedProfile(size: s.size, profile: $0) } } ?? []
         var warnings: [String] = []
         if let baseline {
             let diff = run.environment.differences(from: baseline.environment)
@@ -64,6 +67,17 @@ public struct ScenarioReport: Codable, Sendable {
             warnings.append("no baseline to compare with")
         }
         self.warnings = warnings
+    }
+}
+
+/// A profile of one size (nil: the scenario has no sizes).
+public struct SizedProfile: Codable, Sendable {
+    public var size: Int?
+    public var profile: TrimmedProfile
+
+    public init(size: Int?, profile: TrimmedProfile) {
+        self.size = size
+        self.profile = profile
     }
 }
 
