@@ -10,17 +10,20 @@ ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 OUT := .output
 GEN := Sources/CFlamegateBPF/generated
-PROBES := tracker cpu caps
+PROBES := tracker cpu offcpu sched io caps
 BPF_OBJS := $(PROBES:%=$(OUT)/%.bpf.o)
 SKELETONS := $(PROBES:%=$(GEN)/%.skel.h)
 BIN := .build/debug/flamegate
 
 # Debian packages: build (libbpf, libelf, libdw, zlib, bpftool), tests (perf,
-# bpftrace and valgrind are the independent references tests compare against).
+# bpftrace and valgrind are the independent references tests compare against;
+# chromium opens the HTML report; protoc, python3-protobuf and pprof's
+# profile.proto read the pprof files back).
 DEB_PACKAGES := libbpf-dev libelf-dev libdw-dev zlib1g-dev bpftool linux-perf bpftrace \
-	valgrind libjson-c-dev gcc make
+	valgrind libjson-c-dev gcc make \
+	chromium protobuf-compiler python3-protobuf golang-github-google-pprof-dev
 
-.PHONY: build deps bpf demo test bench clean
+.PHONY: build deps bpf demo test bench accuracy clean
 .SECONDARY: $(BPF_OBJS)
 
 deps:
@@ -65,6 +68,10 @@ test: deps bpf
 bench: deps bpf
 	$(SWIFT) build -c release
 	python3 Tests/bench/bench.py
+
+# A/A false positives and the smallest slowdown detected (about 6 minutes).
+accuracy: build
+	python3 Tests/bench/gate_accuracy.py
 
 clean:
 	rm -rf $(OUT) $(GEN) .build flamegate-out

@@ -17,7 +17,7 @@ let package = Package(
         .target(
             name: "CFlamegateBPF",
             linkerSettings: [
-                .linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("z"),
+                .linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("dw"), .linkedLibrary("z"),
                 .linkedLibrary("stdc++"),
             ]
         ),
@@ -25,7 +25,9 @@ let package = Package(
         .target(name: "Symbols", dependencies: ["CFlamegateBPF", "Model"]),
         .target(name: "Probes", dependencies: ["CFlamegateBPF", "Model"]),
         .target(name: "Analysis", dependencies: ["Model"]),
-        .target(name: "Reports", dependencies: ["Model", "Analysis"]),
+        // the system's zlib (gzip for pprof files): a module map, no code
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "Reports", dependencies: ["Model", "Analysis", "CZlib"]),
         .target(name: "Harness", dependencies: ["CFlamegateBPF", "Model", "Probes", "Symbols", "Yams"]),
         .executableTarget(
             name: "flamegate",
@@ -38,7 +40,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model", "Analysis"], exclude: ["Snapshots"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model", "Analysis", "TestSupport", "CZlib"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "Model", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Model", "TestSupport"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Harness", "Model", "Symbols", "TestSupport"]),

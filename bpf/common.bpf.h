@@ -29,6 +29,13 @@ struct {
 	__type(value, struct fg_stack);
 } stacks SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* the user stack's hash in `stacks` */
+	__type(value, struct fg_stack_snapshot);
+} snapshots SEC(".maps");
+
 /* Seeds keep a kernel stack and a user stack with the same addresses apart. */
 #define FG_SEED_USER 0x9e3779b97f4a7c15ULL
 #define FG_SEED_KERNEL 0xc2b2ae3d27d4eb4fULL
@@ -93,12 +100,39 @@ static __always_inline __u64 fg_leaf_return(void)
 #endif
 }
 
+/* Keeps the user registers and the top of the user stack for a new stack. */
+static __always_inline void fg_store_snapshot(struct fg_stack_snapshot *snap, __u64 hash)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
+		return;
+#if defined(__TARGET_ARCH_x86)
+	snap->ip = regs->ip;
+	snap->sp = regs->sp;
+	snap->bp = regs->bp;
+#elif defined(__TARGET_ARCH_arm64)
+	snap->ip = regs->pc;
+	snap->sp = regs->sp;
+	snap->bp = regs->regs[29];
+#endif
+	snap->size = FG_SNAPSHOT_BYTES;
+	if (bpf_probe_read_user(snap->data, FG_SNAPSHOT_BYTES, (void *)snap->sp) != 0) {
+		/* near the top of the stack: the full window is not mapped */
+		snap->size = 512;
+		if (bpf_probe_read_user(snap->data, 512, (void *)snap->sp) != 0)
+			return;
+	}
+	bpf_map_update_elem(&snapshots, &hash, snap, BPF_NOEXIST);
+}
+
 /* Captures the current stack into `scratch` (a per-CPU buffer owned by the
  * caller's object) and stores it in `stacks` under its hash, which goes to
- * *out (0 when there is no stack). */
-static __always_inline int fg_store_stack(void *ctx, struct fg_stack *scratch, __u64 flags,
+ * *out (0 when there is no stack). A user stack seen for the first time also
+ * gets a snapshot for CFI unwinding. */
+static __always_inline int fg_store_stack(void *ctx, struct fg_scratch *work, __u64 flags,
 					  __u64 *out)
 {
+	struct fg_stack *scratch = &work->stack;
 	*out = 0;
 	long n = bpf_get_stack(ctx, scratch->ips, sizeof(scratch->ips), flags);
 	if (n < 0)
@@ -108,9 +142,12 @@ static __always_inline int fg_store_stack(void *ctx, struct fg_stack *scratch, _
 	scratch->depth = n / sizeof(__u64);
 	scratch->leaf_return = (flags & BPF_F_USER_STACK) ? fg_leaf_return() : 0;
 	__u64 h = fg_hash_stack(scratch, (flags & BPF_F_USER_STACK) ? FG_SEED_USER : FG_SEED_KERNEL);
-	if (bpf_map_update_elem(&stacks, &h, scratch, BPF_NOEXIST) != 0 &&
-	    !bpf_map_lookup_elem(&stacks, &h))
+	if (bpf_map_update_elem(&stacks, &h, scratch, BPF_NOEXIST) == 0) {
+		if (flags & BPF_F_USER_STACK)
+			fg_store_snapshot(&work->snapshot, h);
+	} else if (!bpf_map_lookup_elem(&stacks, &h)) {
 		return FG_STACK_FULL;
+	}
 	*out = h;
 	return FG_STACK_OK;
 }

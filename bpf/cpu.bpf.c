@@ -27,7 +27,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct fg_stack);
+	__type(value, struct fg_scratch);
 } scratch SEC(".maps");
 
 static __always_inline void count_stat(__u32 slot)
@@ -60,7 +60,7 @@ int on_cpu_sample(struct bpf_perf_event_data *ctx)
 		return 0;
 	}
 	__u32 zero = 0;
-	struct fg_stack *buf = bpf_map_lookup_elem(&scratch, &zero);
+	struct fg_scratch *buf = bpf_map_lookup_elem(&scratch, &zero);
 	if (!buf)
 		return 0;
 	count_stat(FG_CPU_SAMPLES);

@@ -29,6 +29,27 @@ struct fg_stack {
 	__u64 ips[FG_MAX_STACK_DEPTH];
 };
 
+/* Value of the `snapshots` map, keyed like `stacks`: for the first occurrence
+ * of each user stack, the user registers and the bytes above the stack
+ * pointer, so user space can unwind frames without frame pointers (libc)
+ * with the file's .eh_frame CFI. */
+#define FG_SNAPSHOT_BYTES 2048
+
+struct fg_stack_snapshot {
+	__u64 ip;
+	__u64 sp;
+	__u64 bp;
+	__u32 size;  /* bytes of `data` read from [sp, sp + size) */
+	__u32 pad;
+	__u8 data[FG_SNAPSHOT_BYTES];
+};
+
+/* Per-CPU working space of every stack-recording program. */
+struct fg_scratch {
+	struct fg_stack stack;
+	struct fg_stack_snapshot snapshot;
+};
+
 enum fg_proc_event_kind {
 	FG_PROC_FORK = 1,        /* new process (new tgid) */
 	FG_PROC_THREAD = 2,      /* new thread in a tracked process */
@@ -59,6 +80,7 @@ enum fg_tracker_stat {
 
 _Static_assert(sizeof(struct fg_task_info) == 8, "fg_task_info ABI");
 _Static_assert(sizeof(struct fg_stack) == 16 + 8 * FG_MAX_STACK_DEPTH, "fg_stack ABI");
+_Static_assert(sizeof(struct fg_stack_snapshot) == 32 + FG_SNAPSHOT_BYTES, "fg_stack_snapshot ABI");
 _Static_assert(sizeof(struct fg_proc_event) == 40 + FG_TASK_COMM_LEN + FG_PATH_LEN, "fg_proc_event ABI");
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fg_maps.h"
+#include "fg_shared_maps.h"
 #include "fg_tracker.h"
 #include "fg_btf_internal.h"
 #include "generated/cpu.skel.h"
@@ -52,10 +53,7 @@ int fg_cpu__open(const struct fg_cpu_config *cfg, const struct fg_tracker *track
 	if (cfg->max_entries)
 		bpf_map__set_max_entries(p->skel->maps.counts, cfg->max_entries);
 	/* share the tracker's process tree and stack store */
-	err = bpf_map__reuse_fd(p->skel->maps.tracked, fg_tracker__tracked_fd(tracker));
-	if (err)
-		goto cleanup;
-	err = bpf_map__reuse_fd(p->skel->maps.stacks, fg_tracker__stacks_fd(tracker));
+	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
 	if (err)
 		goto cleanup;
 	err = fg_cpu_bpf__load(p->skel);

@@ -86,6 +86,16 @@ int fg_tracker__stacks_fd(const struct fg_tracker *t)
 	return bpf_map__fd(t->skel->maps.stacks);
 }
 
+int fg_tracker__snapshots_fd(const struct fg_tracker *t)
+{
+	return bpf_map__fd(t->skel->maps.snapshots);
+}
+
+int fg_tracker__snapshot(const struct fg_tracker *t, uint64_t hash, struct fg_stack_snapshot *out)
+{
+	return bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.snapshots), &hash, out);
+}
+
 int fg_tracker__stats_fd(const struct fg_tracker *t)
 {
 	return bpf_map__fd(t->skel->maps.stats);

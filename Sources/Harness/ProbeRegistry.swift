@@ -4,7 +4,7 @@ import Probes
 /// Which probes exist in this build and whether this kernel can run them.
 public enum ProbeRegistry {
     /// Probes this version implements.
-    public static let implemented: [ProbeName] = [.cpu]
+    public static let implemented: [ProbeName] = [.cpu, .offcpu, .io, .sched]
 
     /// Status of a probe on this machine without attaching it.
     public static func status(_ probe: ProbeName) -> ProbeStatus {
@@ -34,6 +34,9 @@ public enum ProbeRegistry {
             }
             switch name {
             case .cpu: probes.append(CPUProbe(frequencyHz: options.frequencyHz, maxEntries: options.limits.cpuEntries))
+            case .offcpu: probes.append(OffCPUProbe(minimumBlockNanoseconds: options.minimumBlockNanoseconds))
+            case .io: probes.append(IOProbe())
+            case .sched: probes.append(SchedProbe())
             default: break
             }
         }

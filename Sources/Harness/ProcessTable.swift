@@ -38,18 +38,21 @@ struct ProcessTable {
         case .fork:
             let start = seconds(e.timeNanoseconds)
             add(ProcessRecord(pid: e.pid, parentPid: e.parentPid, names: [e.comm], executables: [],
-                              threads: [ThreadRecord(tid: e.tid, name: e.comm)],
+                              threads: [ThreadRecord(tid: e.tid, name: e.comm, startSeconds: start)],
                               startSeconds: start, endSeconds: nil, exitStatus: nil))
         case .thread:
-            update(e.pid) { $0.threads.append(ThreadRecord(tid: e.tid, name: e.comm)) }
+            let start = seconds(e.timeNanoseconds)
+            update(e.pid) { $0.threads.append(ThreadRecord(tid: e.tid, name: e.comm, startSeconds: start)) }
         case .exec:
+            let isRoot = e.pid == rootPid
             update(e.pid) {
                 $0.names.append(e.comm)
                 $0.executables.append(e.filename)
                 if let i = $0.threads.firstIndex(where: { $0.tid == e.pid }) {
                     $0.threads[i].name = e.comm
                 } else {
-                    $0.threads.insert(ThreadRecord(tid: e.pid, name: e.comm), at: 0)
+                    $0.threads.insert(ThreadRecord(tid: e.pid, name: e.comm, startSeconds: isRoot ? 0 : nil),
+                                      at: 0)
                 }
             }
         case .threadExit:
@@ -69,11 +72,13 @@ struct ProcessTable {
 
     /// A thread's final name is the one it had when it exited.
     private mutating func rename(_ e: ProcessEvent) {
+        let end = seconds(e.timeNanoseconds)
         update(e.pid) {
             if let i = $0.threads.firstIndex(where: { $0.tid == e.tid }) {
                 $0.threads[i].name = e.comm
+                $0.threads[i].endSeconds = end
             } else {
-                $0.threads.append(ThreadRecord(tid: e.tid, name: e.comm))
+                $0.threads.append(ThreadRecord(tid: e.tid, name: e.comm, endSeconds: end))
             }
         }
     }

@@ -16,6 +16,8 @@ public struct RecordOptions: Sendable {
     /// Past it recording ends: the tree gets SIGTERM, then SIGKILL 2 s later.
     public var durationSeconds: Double?
     public var limits: ProbeLimits
+    /// Off-CPU intervals shorter than this are counted but not recorded.
+    public var minimumBlockNanoseconds: UInt64 = 0
 
     public init(launch: LaunchSpec, probes: [ProbeName] = ProbeName.allCases, probesExplicit: Bool = false,
                 frequencyHz: UInt32 = 499, timeoutSeconds: Double? = nil, durationSeconds: Double? = nil,
@@ -90,19 +92,18 @@ public final class Recorder {
         try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 0)
 
         let symbolizer = Symbolizer(spaces: spaces, modules: modules)
-        var profiles: [Profile] = []
         var lost = tracker.lostCounters()
         lost.append(LostCounter(source: "mappings", name: "lost_mapping_records", count: spaces.lostRecords,
                                 meaning: "mmap/exec records dropped by the kernel: some frames may not resolve"))
+        var results = ProbeResults()
+        let names = Dictionary(run.table.records.map { ($0.pid, $0.names.last ?? "pid \($0.pid)") }) { a, _ in a }
         for probe in probes {
-            let data = try probe.collect(tracker: tracker)
-            let profile = ProfileAssembler.profile(from: data, symbolizer: symbolizer)
-            lost += data.lost
-            lost.append(LostCounter(source: probe.name.rawValue, name: "unknown_frames",
-                                    count: profile.frameResolution.unresolved,
-                                    meaning: "sampled frames no symbol covered, shown as module+0xOFFSET"))
-            profiles.append(profile)
+            var data = try probe.collect(tracker: tracker)
+            // before its first exec the held child is still flamegate's code, not the target's
+            data.stacks.removeAll { $0.pid == held.pid && $0.generation == 0 }
+            results.add(data, symbolizer: symbolizer, processNames: names)
         }
+        lost += results.lost
         let end = run.table.rootExitNanoseconds ?? run.waitedAt
         let usage = ResourceUsage(
             wallSeconds: Double(end &- origin) / 1e9,
@@ -114,7 +115,9 @@ public final class Recorder {
             flamegateVersion: Version.flamegate, command: options.launch.command, startedAt: startedAt,
             usage: usage, exit: run.exit, probes: statuses,
             cpuFrequencyHz: probes.contains { $0.name == .cpu } ? Int(options.frequencyHz) : nil,
-            profiles: profiles, processes: run.table.records, lost: lost)
+            profiles: results.profiles(), processes: run.table.records, histograms: results.histograms,
+            metrics: results.metrics, unavailable: results.unavailable,
+            threadTimes: results.threadTimes(processes: run.table.records, endSeconds: usage.wallSeconds), lost: lost)
     }
 
     private func drain(_ tracker: Tracker, _ mappings: MappingRecorder, _ run: inout RunState,

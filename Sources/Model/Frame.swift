@@ -2,6 +2,8 @@
 public struct Frame: Hashable, Codable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case user, kernel
+        /// Not code: a label flamegate adds (`[off-cpu: sleeping]`, `[woken by …]`).
+        case marker
     }
 
     /// Function name (demangled), or `module+0xOFFSET` when it could not be resolved.
@@ -11,6 +13,11 @@ public struct Frame: Hashable, Codable, Sendable {
     public var kind: Kind
     /// False when no symbol covered the address: `name` then holds `module+0xOFFSET`.
     public var resolved: Bool
+
+    /// A label frame.
+    public static func marker(_ name: String) -> Frame {
+        Frame(name: name, module: "[flamegate]", kind: .marker, resolved: true)
+    }
 
     public init(name: String, module: String, kind: Kind, resolved: Bool) {
         self.name = name

@@ -31,9 +31,58 @@ public struct Metric: Hashable, Codable, Sendable {
     public static let involuntarySwitches = Metric(id: "involuntary_switches", unit: "count", threshold: nil,
                                                    description: "involuntary context switches (preemptions)")
 
-    public static let catalog: [Metric] = [wallTime, cpuTime, maxRSS, voluntarySwitches, involuntarySwitches]
+    public static let offCPUTime = Metric(id: "offcpu.time", unit: "s", threshold: nil,
+                                          description: "time tracked threads spent off the CPU (blocked or queued)")
+    public static let offCPUBlocks = Metric(id: "offcpu.blocks", unit: "count", threshold: nil,
+                                            description: "times tracked threads left the CPU")
+    public static let runqueueP50 = Metric(id: "sched.runqueue_p50", unit: "s", threshold: nil,
+                                           description: "median run-queue latency (runnable → running)")
+    public static let runqueueP99 = Metric(id: "sched.runqueue_p99", unit: "s", threshold: nil,
+                                           description: "99th percentile run-queue latency")
+    public static let voluntarySwitchesTree = Metric(id: "sched.voluntary_switches", unit: "count", threshold: nil,
+                                                     description: "switches of tracked threads while blocking")
+    public static let involuntarySwitchesTree = Metric(id: "sched.involuntary_switches", unit: "count",
+                                                       threshold: nil, description: "preemptions of tracked threads")
+    public static let migrations = Metric(id: "sched.migrations", unit: "count", threshold: nil,
+                                          description: "CPU migrations of tracked threads")
+    public static let blockP50 = Metric(id: "io.block_p50", unit: "s", threshold: nil,
+                                        description: "median block I/O latency, issue → completion, all devices")
+    public static let blockP90 = Metric(id: "io.block_p90", unit: "s", threshold: nil,
+                                        description: "90th percentile block I/O latency")
+    public static let blockP99 = Metric(id: "io.block_p99", unit: "s", threshold: .ioP99,
+                                        description: "99th percentile block I/O latency")
+    public static let blockRequests = Metric(id: "io.block_requests", unit: "count", threshold: nil,
+                                             description: "block requests completed while recording")
 
-    public static func named(_ id: String) -> Metric? { catalog.first { $0.id == id } }
+    /// Syscalls whose 99th percentile latency gates (`io_p99`); others inform.
+    public static let gatedSyscalls: Set<String> = ["fsync", "fdatasync"]
+
+    public static func syscallP99(_ name: String) -> Metric {
+        Metric(id: "io.syscall.\(name).p99", unit: "s", threshold: gatedSyscalls.contains(name) ? .ioP99 : nil,
+               description: "99th percentile latency of \(name)(2) in the tracked tree")
+    }
+
+    public static let catalog: [Metric] = [
+        wallTime, cpuTime, maxRSS, voluntarySwitches, involuntarySwitches, offCPUTime, offCPUBlocks,
+        runqueueP50, runqueueP99, voluntarySwitchesTree, involuntarySwitchesTree, migrations,
+        blockP50, blockP90, blockP99, blockRequests,
+    ]
+
+    /// The description of any metric id, including per-syscall ones; nil for unknown ids.
+    public static func named(_ id: String) -> Metric? {
+        if let known = catalog.first(where: { $0.id == id }) { return known }
+        let parts = id.split(separator: ".")
+        if parts.count == 4, parts[0] == "io", parts[1] == "syscall", parts[3] == "p99" {
+            return syscallP99(String(parts[2]))
+        }
+        return nil
+    }
+
+    /// Metric ids in report order: the catalog's, then the others by name.
+    public static func ordered(_ ids: Set<String>) -> [String] {
+        let known = catalog.map(\.id).filter(ids.contains)
+        return known + ids.subtracting(known).sorted()
+    }
 }
 
 extension Thresholds {

@@ -13,6 +13,7 @@ extension RunMeasurement {
             Metric.voluntarySwitches.id: Double(r.usage.voluntaryContextSwitches),
             Metric.involuntarySwitches.id: Double(r.usage.involuntaryContextSwitches),
         ]
+        metrics.merge(r.metrics) { $1 }
         metrics = metrics.filter { $0.value.isFinite }
         let cpu = r.profile("cpu")
         let total = cpu?.total ?? 0
@@ -21,7 +22,7 @@ extension RunMeasurement {
             .filter { $0.inclusiveValue >= floor }
             .map { FunctionSamples(name: $0.name, module: $0.module, selfSamples: $0.selfValue,
                                    inclusiveSamples: $0.inclusiveValue) }
-        self.init(metrics: metrics, exit: r.exit, cpuSamples: total, cpuPeriodNanoseconds: cpu?.periodNanoseconds,
+        self.init(metrics: metrics, unavailable: r.unavailable, exit: r.exit, cpuSamples: total, cpuPeriodNanoseconds: cpu?.periodNanoseconds,
                   functions: functions, lost: r.lost.filter { $0.count > 0 })
     }
 }

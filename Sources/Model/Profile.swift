@@ -71,13 +71,15 @@ public struct ProfileBuilder {
 }
 
 extension Profile {
-    /// Frames weighted by sample value: how many there were and how many stayed
-    /// unresolved (shown as `module+0xOFFSET`).
+    /// How many frames there were and how many stayed unresolved (shown as
+    /// `module+0xOFFSET`): weighted by samples in a sampled profile, once per
+    /// stored stack otherwise (time or bytes are no count of frames).
     public var frameResolution: (frames: UInt64, unresolved: UInt64) {
         var all: UInt64 = 0, unresolved: UInt64 = 0
         for sample in samples {
-            all += UInt64(sample.frames.count) * sample.value
-            unresolved += UInt64(sample.frames.filter { !frames[$0].resolved }.count) * sample.value
+            let weight = unit == .samples ? sample.value : 1
+            all += UInt64(sample.frames.count) * weight
+            unresolved += UInt64(sample.frames.filter { !frames[$0].resolved }.count) * weight
         }
         return (all, unresolved)
     }

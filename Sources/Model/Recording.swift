@@ -37,11 +37,41 @@ public struct TargetExit: Codable, Sendable, Equatable {
 public struct ThreadRecord: Codable, Sendable, Equatable {
     public var tid: Int32
     public var name: String
+    /// Seconds since the target was released; nil when not seen.
+    public var startSeconds: Double?
+    public var endSeconds: Double?
 
-    public init(tid: Int32, name: String) {
+    public init(tid: Int32, name: String, startSeconds: Double? = nil, endSeconds: Double? = nil) {
         self.tid = tid
         self.name = name
+        self.startSeconds = startSeconds
+        self.endSeconds = endSeconds
     }
+}
+
+/// Where one thread's time went: "total = CPU + off-CPU".
+public struct ThreadTime: Codable, Sendable, Equatable {
+    public var pid: Int32
+    public var tid: Int32
+    public var name: String
+    /// Lifetime from start (or release) to exit, when both are known.
+    public var wallSeconds: Double?
+    /// On-CPU time estimated from samples (samples × period).
+    public var cpuSeconds: Double
+    /// Off-CPU time by task state (sleeping, uninterruptible, runnable, …).
+    public var offCPUSeconds: [String: Double]
+
+    public init(pid: Int32, tid: Int32, name: String, wallSeconds: Double?, cpuSeconds: Double,
+                offCPUSeconds: [String: Double]) {
+        self.pid = pid
+        self.tid = tid
+        self.name = name
+        self.wallSeconds = wallSeconds
+        self.cpuSeconds = cpuSeconds
+        self.offCPUSeconds = offCPUSeconds
+    }
+
+    public var accountedSeconds: Double { cpuSeconds + offCPUSeconds.values.reduce(0, +) }
 }
 
 /// A process of the tracked tree: the target and everything it forked.
@@ -114,11 +144,20 @@ public struct Recording: Codable, Sendable {
     public var cpuFrequencyHz: Int?
     public var profiles: [Profile]
     public var processes: [ProcessRecord]
+    /// Latency histograms of the io and sched probes.
+    public var histograms: [NamedHistogram]
+    /// Probe results by metric id (see `Metric`).
+    public var metrics: [String: Double]
+    /// Metrics this machine could not provide, with the reason.
+    public var unavailable: [String: String]
+    /// Per-thread on-CPU and off-CPU time, when the cpu and offcpu probes both ran.
+    public var threadTimes: [ThreadTime]
     public var lost: [LostCounter]
 
     public init(flamegateVersion: String, command: [String], startedAt: Date, usage: ResourceUsage,
                 exit: TargetExit, probes: [ProbeStatus], cpuFrequencyHz: Int?, profiles: [Profile],
-                processes: [ProcessRecord], lost: [LostCounter]) {
+                processes: [ProcessRecord], histograms: [NamedHistogram] = [], metrics: [String: Double] = [:],
+                unavailable: [String: String] = [:], threadTimes: [ThreadTime] = [], lost: [LostCounter]) {
         self.schemaVersion = Recording.schemaVersion
         self.flamegateVersion = flamegateVersion
         self.command = command
@@ -129,6 +168,10 @@ public struct Recording: Codable, Sendable {
         self.cpuFrequencyHz = cpuFrequencyHz
         self.profiles = profiles
         self.processes = processes
+        self.histograms = histograms
+        self.metrics = metrics
+        self.unavailable = unavailable
+        self.threadTimes = threadTimes
         self.lost = lost
     }
 

@@ -1,5 +1,26 @@
 import Model
 
+/// The task that woke a blocked thread, before symbolization.
+public struct RawWaker: Sendable, Hashable {
+    /// 0 when woken from an interrupt or by an untracked task (kernel stack only).
+    public var pid: Int32
+    public var generation: UInt32
+    public var user: [UInt64]
+    public var userLeafReturn: UInt64
+    public var userSnapshot: StackSnapshot?
+    public var kernel: [UInt64]
+
+    public init(pid: Int32, generation: UInt32, user: [UInt64], userLeafReturn: UInt64,
+                userSnapshot: StackSnapshot? = nil, kernel: [UInt64]) {
+        self.pid = pid
+        self.generation = generation
+        self.user = user
+        self.userLeafReturn = userLeafReturn
+        self.userSnapshot = userSnapshot
+        self.kernel = kernel
+    }
+}
+
 /// One stack with its value, before symbolization: instruction pointers leaf
 /// first, as bpf_get_stack returns them.
 public struct RawStack: Sendable {
@@ -11,19 +32,32 @@ public struct RawStack: Sendable {
     public var user: [UInt64]
     /// Return address on top of the user stack, when it looked like one (see `fg_stack`).
     public var userLeafReturn: UInt64
+    /// Registers and stack bytes for CFI unwinding, kept for the stack's first occurrence.
+    public var userSnapshot: StackSnapshot?
     public var kernel: [UInt64]
     public var value: UInt64
+    /// Off-CPU: the state it waited in, shown as a leaf pseudo-frame (`[off-cpu: sleeping]`).
+    public var state: String?
+    /// Off-CPU: who woke it, when known.
+    public var waker: RawWaker?
+    /// Off-CPU: how many times it blocked there.
+    public var count: UInt64
 
     public init(pid: Int32, tid: Int32, generation: UInt32, thread: String, user: [UInt64], userLeafReturn: UInt64,
-                kernel: [UInt64], value: UInt64) {
+                userSnapshot: StackSnapshot? = nil, kernel: [UInt64], value: UInt64, state: String? = nil,
+                waker: RawWaker? = nil, count: UInt64 = 0) {
         self.pid = pid
         self.tid = tid
         self.generation = generation
         self.thread = thread
         self.user = user
         self.userLeafReturn = userLeafReturn
+        self.userSnapshot = userSnapshot
         self.kernel = kernel
         self.value = value
+        self.state = state
+        self.waker = waker
+        self.count = count
     }
 }
 
@@ -32,8 +66,27 @@ public struct ProbeData: Sendable {
     public var probe: ProbeName
     public var unit: ProfileUnit
     public var periodNanoseconds: UInt64?
+    /// Stacks with values; empty for probes that only count.
     public var stacks: [RawStack]
+    public var histograms: [NamedHistogram]
+    /// Scalar results by metric id (see `Metric`).
+    public var metrics: [String: Double]
+    /// Metrics this kernel or machine could not provide, with the reason.
+    public var unavailable: [String: String]
     public var lost: [LostCounter]
+
+    public init(probe: ProbeName, unit: ProfileUnit = .count, periodNanoseconds: UInt64? = nil,
+                stacks: [RawStack] = [], histograms: [NamedHistogram] = [], metrics: [String: Double] = [:],
+                unavailable: [String: String] = [:], lost: [LostCounter]) {
+        self.probe = probe
+        self.unit = unit
+        self.periodNanoseconds = periodNanoseconds
+        self.stacks = stacks
+        self.histograms = histograms
+        self.metrics = metrics
+        self.unavailable = unavailable
+        self.lost = lost
+    }
 }
 
 /// The life of every probe: attach while the target is held before exec,

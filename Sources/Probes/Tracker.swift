@@ -59,6 +59,16 @@ public final class Tracker: @unchecked Sendable {
         return (ips, stack.leaf_return)
     }
 
+    /// The snapshot kept with a user stack, if any.
+    public func snapshot(_ hash: UInt64) -> StackSnapshot? {
+        guard hash != 0 else { return nil }
+        var snap = fg_stack_snapshot()
+        guard fg_tracker__snapshot(handle, hash, &snap) == 0 else { return nil }
+        let size = Int(min(snap.size, UInt32(FG_SNAPSHOT_BYTES)))
+        let bytes = withUnsafeBytes(of: snap.data) { Array($0.prefix(size)) }
+        return StackSnapshot(ip: snap.ip, sp: snap.sp, bp: snap.bp, stack: bytes)
+    }
+
     /// Counters of what the tracker lost.
     public func lostCounters() -> [LostCounter] {
         let fd = fg_tracker__stats_fd(handle)

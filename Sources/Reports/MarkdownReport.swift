@@ -12,13 +12,22 @@ import Model
 public struct MarkdownReport: RunReportRenderer {
     /// How many of the largest share moves to list besides the functions that are not PASS.
     public var topFunctions: Int
+    /// Where the HTML report with the flame graphs can be opened (a CI
+    /// artifact's address); printed as a link under the counts when set.
+    public var htmlReportURL: String?
 
-    public init(topFunctions: Int = 5) { self.topFunctions = topFunctions }
+    public init(topFunctions: Int = 5, htmlReportURL: String? = nil) {
+        self.topFunctions = topFunctions
+        self.htmlReportURL = htmlReportURL
+    }
 
     public func render(_ report: RunReport) -> String {
         let outcome = report.outcome
         var out = "## flamegate: \(outcome.rawValue) (\(report.count(outcome)) of \(report.scenarios.count) scenarios)\n\n"
         out += Evidence.counts(report) + (report.shard.map { " (shard " + Self.cell($0) + ")" } ?? "") + "\n\n"
+        if let url = htmlReportURL {
+            out += "[HTML report with flame graphs](<" + Self.linkTarget(url) + ">)\n\n"
+        }
         if !report.scenarios.isEmpty {
             out += "| scenario | outcome | wall time ratio [95% CI] | notes |\n| --- | --- | --- | --- |\n"
             for s in report.scenarios {
@@ -147,6 +156,22 @@ public struct MarkdownReport: RunReportRenderer {
             }
         }
         return longest
+    }
+
+    /// A link destination inside `<…>`: the characters that would end it or
+    /// break the line percent-encoded.
+    static func linkTarget(_ url: String) -> String {
+        var out = ""
+        for c in url.unicodeScalars {
+            switch c {
+            case "<": out += "%3C"
+            case ">": out += "%3E"
+            case " ": out += "%20"
+            case "\n", "\r": break
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 
     /// Text inside an HTML element such as `<summary>`.

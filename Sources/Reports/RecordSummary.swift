@@ -29,6 +29,9 @@ public struct RecordSummary {
         if let cpu = recording.profile("cpu") {
             out += cpuSection(cpu, frequency: recording.cpuFrequencyHz, lost: recording.lost)
         }
+        if let off = recording.profile("offcpu") { out += offCPUSection(off) }
+        out += threadSection(recording.threadTimes)
+        out += histogramSection(recording.histograms)
         out += lostSection(recording.lost)
         return out
     }

@@ -10,6 +10,17 @@ public final class Symbolizer {
     private var kernelLoaded = false
     private var cache: [CacheKey: Frame] = [:]
 
+    /// Stacks whose top was unwound with CFI.
+    public private(set) var cfiUnwound: UInt64 = 0
+
+    /// The module and link-time address behind a runtime address.
+    private func moduleAddress(_ id: SpaceIDKey, _ address: UInt64) -> (module: LoadedModule, vaddr: UInt64)? {
+        guard let (mapping, loaded, _) = locate(id, address), let module = loaded,
+              let vaddr = module.image.virtualAddress(fileOffset: address - mapping.start + mapping.fileOffset)
+        else { return nil }
+        return (module, vaddr)
+    }
+
     /// Frames symbolized, and how many of those stayed unresolved.
     public private(set) var framesSeen: UInt64 = 0
     public private(set) var framesUnresolved: UInt64 = 0
@@ -32,10 +43,22 @@ public final class Symbolizer {
     /// address, looked up one byte earlier so it lands in the calling function.
     /// `leafReturn` (the return address found on top of the user stack) restores
     /// the caller a frame-pointer walk skips when the user leaf had no frame.
+    /// A `snapshot` unwinds the top of the user stack with CFI first.
     public func frames(pid: Int32, generation: UInt32, user: [UInt64], leafReturn: UInt64 = 0,
-                       kernel: [UInt64]) -> [Frame] {
+                       snapshot: StackSnapshot? = nil, kernel: [UInt64]) -> [Frame] {
         let id = SpaceIDKey(pid: pid, generation: generation)
         let leafIsExact = kernel.isEmpty // else the user leaf is where the syscall returns to
+        var user = user
+        var leafReturn = leafReturn
+        if let snapshot, let leaf = user.first, snapshot.ip == leaf {
+            let unwinder = CFIUnwinder { address in self.moduleAddress(id, address) }
+            let cfi = unwinder.unwind(snapshot, exactLeaf: leafIsExact)
+            if !cfi.isEmpty {
+                user = CFIUnwinder.splice(cfi: cfi, framePointer: user)
+                leafReturn = 0 // CFI found the leaf's caller itself
+                cfiUnwound += 1
+            }
+        }
         var userFrames: [Frame] = []
         userFrames.reserveCapacity(user.count + 1)
         for (i, ip) in user.enumerated() {
@@ -48,10 +71,17 @@ public final class Symbolizer {
             if caller.resolved { userFrames.insert(caller, at: 1) }
         }
         var out: [Frame] = userFrames.reversed()
-        for (i, ip) in kernel.enumerated().reversed() {
-            out.append(kernelFrame(address: i == 0 ? ip : ip &- 1))
-        }
+        var kernelFrames = kernel.enumerated().map { i, ip in kernelFrame(address: i == 0 ? ip : ip &- 1) }
+        // a stack taken inside a BPF program starts with the program and the
+        // tracepoint plumbing that called it: not the traced code
+        while let leaf = kernelFrames.first, Self.isTracingPlumbing(leaf) { kernelFrames.removeFirst() }
+        out += kernelFrames.reversed()
         return out
+    }
+
+    static func isTracingPlumbing(_ frame: Frame) -> Bool {
+        frame.module == "[bpf]" || frame.name.hasPrefix("bpf_trace_run") || frame.name.hasPrefix("__traceiter_")
+            || frame.name.hasPrefix("__bpf_trace_") || frame.name.hasPrefix("bpf_prog_")
     }
 
     private var framelessCache: [FramelessKey: Bool] = [:]
@@ -193,7 +223,7 @@ public final class Symbolizer {
             return Frame(name: "[kernel]+0x" + String(address, radix: 16), module: "[kernel]", kind: .kernel,
                          resolved: false)
         }
-        return Frame(name: hit.name, module: hit.module, kind: .kernel, resolved: true)
+        return Frame(name: Demangler.stripCloneSuffixes(hit.name), module: hit.module, kind: .kernel, resolved: true)
     }
 
     private func unresolved(_ module: String, _ offset: UInt64) -> Frame {

@@ -10,8 +10,10 @@ struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a command under the probes and write its profiles.",
         discussion: """
-            Writes DIR/cpu.folded (FlameGraph folded stacks) and DIR/profile.json, \
-            and prints the top functions.
+            Writes into DIR, per profile (cpu in samples; offcpu, offwake and wall in \
+            nanoseconds), KIND.folded (FlameGraph folded stacks), KIND.svg (an interactive \
+            flame graph) and KIND.pb.gz (pprof), then profile.json and report.html; prints \
+            the top functions, off-CPU time, per-thread time and latency histograms.
             """)
 
     @Option(name: .long, help: "Comma-separated probes (\(ProbeName.allCases.map(\.rawValue).joined(separator: ","))); default: every probe this kernel supports.")
@@ -92,21 +94,14 @@ struct Record: ParsableCommand {
         } catch let error as HarnessError {
             fail(error.description)
         }
-        var written: [String] = []
+        let written: [URL]
         do {
-            if let cpu = recording.profile("cpu") {
-                let url = dir.appendingPathComponent("cpu.folded")
-                try FileSink.write(FoldedStacks.render(cpu), to: url)
-                written.append(url.path)
-            }
-            let json = dir.appendingPathComponent("profile.json")
-            try FileSink.write(try JSONFormat.encoder().encode(recording), to: json)
-            written.append(json.path)
+            written = try ArtifactWriter.writeRecording(recording, to: dir)
         } catch {
             fail("writing results into \(output): \(error.localizedDescription)")
         }
         print(RecordSummary(top: top).render(recording), terminator: "")
-        print("\nwrote " + written.joined(separator: ", "))
+        print("\nwrote " + written.map(\.path).joined(separator: ", "))
         if recording.exit.code != 0 {
             throw ExitCode(ExitCodes.regression)
         }

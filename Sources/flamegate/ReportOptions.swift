@@ -15,6 +15,12 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set).")
     var markdown: String?
 
+    @Option(help: "Directory for report.html, flame graphs (*.svg) and pprof profiles (*.pb.gz).")
+    var output: String?
+
+    @Option(help: "Where the HTML report will be published (e.g. the CI artifact): linked from the Markdown summary.")
+    var reportURL: String?
+
     @Flag(help: "No colour in the terminal report (default: colour on a terminal).")
     var noColor = false
 
@@ -31,7 +37,13 @@ struct ReportOptions: ParsableArguments {
         if let junit {
             try FileSink.write(JUnitReport().render(report), to: URL(fileURLWithPath: junit))
         }
-        let markdownText = MarkdownReport().render(report)
+        if let output {
+            _ = try ArtifactWriter.writeRun(report, to: URL(fileURLWithPath: output))
+        }
+        if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
+            print(GitHubAnnotations().render(report), terminator: "")
+        }
+        let markdownText = MarkdownReport(htmlReportURL: reportURL).render(report)
         if let markdown {
             try FileSink.write(markdownText, to: URL(fileURLWithPath: markdown))
         }

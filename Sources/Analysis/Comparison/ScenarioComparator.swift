@@ -21,7 +21,10 @@ public enum ScenarioComparator {
                                                 note: "the baseline has no size \(now.size.map(String.init) ?? "-"): update it"))
                 continue
             }
-            for metric in Metric.catalog {
+            var ids = Set<String>()
+            for run in before.runs + now.runs { ids.formUnion(run.metrics.keys); ids.formUnion(run.unavailable.keys) }
+            for id in Metric.ordered(ids) {
+                let metric = Metric.named(id) ?? Metric(id: id, unit: "", threshold: nil, description: id)
                 metrics.append(compareMetric(metric, before, now, thresholds, seed))
             }
             functions += compareFunctions(before, now, thresholds)

@@ -21,12 +21,15 @@ int fg_tracker__track(struct fg_tracker *t, uint32_t tgid);
 int fg_tracker__tracked_fd(const struct fg_tracker *t);
 int fg_tracker__stacks_fd(const struct fg_tracker *t);
 int fg_tracker__stats_fd(const struct fg_tracker *t);
+int fg_tracker__snapshots_fd(const struct fg_tracker *t);
 /* Consumes pending lifecycle events (waiting up to timeout_ms for the first)
  * into an internal buffer; *events points at them until the next call. */
 int fg_tracker__poll(struct fg_tracker *t, int timeout_ms, const struct fg_proc_event **events,
 		     size_t *count);
 /* Reads one stored stack; -ENOENT when the hash is unknown. */
 int fg_tracker__stack(const struct fg_tracker *t, uint64_t hash, struct fg_stack *out);
+/* Reads the snapshot of a user stack; -ENOENT when none was kept. */
+int fg_tracker__snapshot(const struct fg_tracker *t, uint64_t hash, struct fg_stack_snapshot *out);
 void fg_tracker__destroy(struct fg_tracker *t);
 
 #endif

@@ -1,0 +1,125 @@
+import CFlamegateBPF
+import Foundation
+import Model
+
+/// Block I/O latency per device and operation (all requests completed while
+/// recording, attributed to the tracked tree where it submitted them; BCC's
+/// biolatency/biotop) and the latency of the tracked tree's I/O and waiting
+/// syscalls.
+public final class IOProbe: Probe {
+    public let name = ProbeName.io
+    /// The syscalls timed (issue #4).
+    public static let syscalls = ["read", "write", "pread64", "pwrite64", "fsync", "fdatasync", "openat", "connect",
+                                  "accept4", "recvfrom", "sendto", "poll", "ppoll", "epoll_wait", "futex",
+                                  "nanosleep", "clock_nanosleep"]
+    /// A p99 of fewer calls than this per run says nothing: no metric then.
+    public static let minimumCallsForP99: UInt64 = 20
+
+    private var handle: OpaquePointer?
+    private var attached: [Int32] = []
+
+    public init() {}
+
+    deinit { fg_io__destroy(handle) }
+
+    public func attach(tracker: Tracker) throws {
+        var out: OpaquePointer?
+        var results = [Int32](repeating: 0, count: Self.syscalls.count)
+        let names = Self.syscalls.map { strdup($0) }
+        defer { names.forEach { free($0) } }
+        let pointers = names.map { UnsafePointer<CChar>($0) }
+        let result = pointers.withUnsafeBufferPointer { buf in
+            fg_io__open(tracker.handle, buf.baseAddress, buf.count, &results, &out)
+        }
+        try ProbeError.check(result, "attaching the io probe (io.bpf.c on block_rq_issue/complete and syscall tracepoints)")
+        handle = out
+        attached = results
+    }
+
+    public func stop() {
+        if let handle { fg_io__stop(handle) }
+    }
+
+    public func collect(tracker: Tracker) throws -> ProbeData {
+        guard let handle else { throw ProbeError.unavailable("io probe was not attached") }
+        var histograms: [NamedHistogram] = []
+        var metrics: [String: Double] = [:]
+        var unavailable: [String: String] = [:]
+
+        // block I/O, per device and operation
+        var keys = [fg_block_key](repeating: fg_block_key(), count: 256)
+        var values = [fg_hist](repeating: fg_hist(), count: 256)
+        let n = fg_map_dump(fg_io__block_fd(handle), MemoryLayout<fg_block_key>.stride, MemoryLayout<fg_hist>.stride,
+                            &keys, &values, 256)
+        try ProbeError.check(Int32(clamping: n), "reading the io probe's block map")
+        var all = LatencyHistogram()
+        for i in 0..<n {
+            let h = LatencyHistogram(values[i])
+            all.merge(h)
+            histograms.append(NamedHistogram(
+                probe: "io", name: "block.\(BlockDevices.name(keys[i].dev)).\(BlockDevices.operation(keys[i].op))",
+                histogram: h, bytes: values[i].bytes, attributedCount: values[i].attributed_count,
+                attributedBytes: values[i].attributed_bytes))
+        }
+        histograms.sort { $0.name < $1.name }
+        metrics[Metric.blockRequests.id] = Double(all.count)
+        if let p50 = all.quantile(0.5), let p90 = all.quantile(0.9), let p99 = all.quantile(0.99) {
+            metrics[Metric.blockP50.id] = p50 / 1e9
+            metrics[Metric.blockP90.id] = p90 / 1e9
+            metrics[Metric.blockP99.id] = p99 / 1e9
+        }
+
+        // syscalls
+        let fd = fg_io__syscalls_fd(handle)
+        for (i, name) in Self.syscalls.enumerated() {
+            if attached[i] != 0 {
+                unavailable[Metric.syscallP99(name).id] = "no sys_enter_\(name) tracepoint here (\(String(cString: strerror(-attached[i]))))"
+                continue
+            }
+            guard let raw = HistogramMap.array(fd, index: UInt32(i)), raw.count > 0 else { continue }
+            let h = LatencyHistogram(raw)
+            histograms.append(NamedHistogram(probe: "io", name: "syscall.\(name)", histogram: h))
+            if h.count >= Self.minimumCallsForP99, let p99 = h.quantile(0.99) {
+                metrics[Metric.syscallP99(name).id] = p99 / 1e9
+            }
+        }
+        let stats = fg_io__stats_fd(handle)
+        func stat(_ slot: fg_io_stat) -> UInt64 { percpuSum(stats, slot.rawValue) }
+        let lost = [
+            LostCounter(source: "io", name: "lost_block_requests", count: stat(FG_IO_BLOCK_STARTS_FULL),
+                        meaning: "block requests not timed because too many were in flight"),
+            LostCounter(source: "io", name: "lost_block_histograms", count: stat(FG_IO_BLOCK_KEYS_FULL),
+                        meaning: "block completions dropped: too many device/operation pairs"),
+            LostCounter(source: "io", name: "lost_syscalls", count: stat(FG_IO_SYSCALL_STARTS_FULL),
+                        meaning: "syscalls not timed because too many threads were inside one at once"),
+        ]
+        return ProbeData(probe: .io, histograms: histograms, metrics: metrics, unavailable: unavailable, lost: lost)
+    }
+}
+
+/// Names of block devices and request operations.
+enum BlockDevices {
+    /// `vda` for dev_t major<<20|minor, from /sys/dev/block/MAJ:MIN/uevent.
+    static func name(_ dev: UInt32) -> String {
+        let major = dev >> 20, minor = dev & 0xfffff
+        let uevent = "/sys/dev/block/\(major):\(minor)/uevent"
+        if let text = try? String(contentsOfFile: uevent, encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("DEVNAME=") }) {
+            return String(line.dropFirst("DEVNAME=".count))
+        }
+        return "\(major):\(minor)"
+    }
+
+    /// REQ_OP_* names (include/linux/blk_types.h).
+    static func operation(_ op: UInt32) -> String {
+        switch op {
+        case 0: return "read"
+        case 1: return "write"
+        case 2: return "flush"
+        case 3: return "discard"
+        case 5: return "secure_erase"
+        case 9: return "write_zeroes"
+        default: return "op\(op)"
+        }
+    }
+}
