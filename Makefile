@@ -10,9 +10,15 @@ ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 OUT := .output
 GEN := Sources/CFlamegateBPF/generated
-PROBES := tracker cpu offcpu sched io caps
+PROBES := tracker cpu offcpu sched io caps alloc
 BPF_OBJS := $(PROBES:%=$(OUT)/%.bpf.o)
 SKELETONS := $(PROBES:%=$(GEN)/%.skel.h)
+# The alloc probe's sampling shim, preloaded into targets: built as a shared
+# library, then embedded in flamegate as a byte array (like the BPF objects in
+# the skeletons), so any copy of the binary can write it out and preload it.
+PRELOAD_SRC := Sources/CFlamegateBPF/preload/fg_alloc_preload.c
+PRELOAD_SO := $(OUT)/libflamegate-alloc.so
+PRELOAD_HDR := $(GEN)/alloc_preload.h
 BIN := .build/debug/flamegate
 
 # Debian packages: build (libbpf, libelf, libdw, zlib, bpftool), tests (perf,
@@ -20,10 +26,10 @@ BIN := .build/debug/flamegate
 # chromium opens the HTML report; protoc, python3-protobuf and pprof's
 # profile.proto read the pprof files back).
 DEB_PACKAGES := libbpf-dev libelf-dev libdw-dev zlib1g-dev bpftool linux-perf bpftrace \
-	valgrind libjson-c-dev gcc make \
+	valgrind libjson-c-dev gcc make xxd \
 	chromium protobuf-compiler python3-protobuf golang-github-google-pprof-dev
 
-.PHONY: build deps bpf demo test bench accuracy clean
+.PHONY: build deps bpf demo demo-good test bench accuracy clean
 .SECONDARY: $(BPF_OBJS)
 
 deps:
@@ -49,16 +55,32 @@ $(GEN)/%.skel.h: $(OUT)/%.bpf.o
 	@mkdir -p $(GEN)
 	$(BPFTOOL) gen skeleton $< name fg_$*_bpf > $@.tmp && mv $@.tmp $@
 
-bpf: $(SKELETONS)
+$(PRELOAD_SO): $(PRELOAD_SRC) bpf/alloc.h bpf/tracker.h | deps
+	@mkdir -p $(OUT)
+	gcc -O2 -fPIC -shared -fno-omit-frame-pointer -fvisibility=hidden -Wall -o $@ $< -ldl -lm
+
+$(PRELOAD_HDR): $(PRELOAD_SO)
+	@mkdir -p $(GEN)
+	xxd -i -n fg_alloc_preload_so $< > $@.tmp && mv $@.tmp $@
+
+bpf: $(SKELETONS) $(PRELOAD_HDR)
 
 build: deps bpf
 	$(SWIFT) build
 
-# Main job on the bundled example: build it, profile it, print the summary.
+# Main job: the bundled suite of the reference article's five regressions,
+# run against the baselines of their good variants with the bad variants
+# (VARIANT=bad): every scenario fails with a finding naming the culprit.
+# Exit status 1 (regressions found) is the expected result; 2 is an error.
 demo: build
-	@mkdir -p $(OUT)/targets
-	gcc -O2 -g -fno-omit-frame-pointer -pthread -o $(OUT)/targets/hotspots scenarios/targets/hotspots.c -lm
-	$(BIN) record -o flamegate-out/demo -- $(OUT)/targets/hotspots
+	@VARIANT=bad $(BIN) run scenarios/ --output flamegate-out/demo --json flamegate-out/demo/results.json \
+		--markdown flamegate-out/demo/summary.md; status=$$?; \
+	echo; echo "demo: exit status $$status (1 = the bad variants were caught; reports in flamegate-out/demo)"; \
+	test $$status -eq 1
+
+# The same suite with the good variants: passes.
+demo-good: build
+	$(BIN) run scenarios/ --output flamegate-out/demo-good
 
 test: deps bpf
 	$(SWIFT) build --build-tests

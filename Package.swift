@@ -16,6 +16,9 @@ let package = Package(
     targets: [
         .target(
             name: "CFlamegateBPF",
+            // preload/: the alloc probe's sampling shim, built by the Makefile into
+            // a library of its own that targets preload (never part of flamegate)
+            exclude: ["preload"],
             linkerSettings: [
                 .linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("dw"), .linkedLibrary("z"),
                 .linkedLibrary("stdc++"),

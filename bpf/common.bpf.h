@@ -36,6 +36,32 @@ struct {
 	__type(value, struct fg_stack_snapshot);
 } snapshots SEC(".maps");
 
+/* A probe's per-CPU counters (`stats`, n slots, read and summed by user
+ * space) and count_stat() to bump one. */
+#define FG_STATS_MAP(n)                                                   \
+	struct {                                                          \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                  \
+		__uint(max_entries, n);                                   \
+		__type(key, __u32);                                       \
+		__type(value, __u64);                                     \
+	} stats SEC(".maps");                                             \
+	static __always_inline void count_stat(__u32 slot)                \
+	{                                                                 \
+		__u64 *v = bpf_map_lookup_elem(&stats, &slot);            \
+		if (v)                                                    \
+			*v += 1;                                          \
+	}
+
+/* A probe's per-CPU working space for fg_store_stack (too large for the
+ * 512-byte BPF stack). */
+#define FG_SCRATCH_MAP                                                    \
+	struct {                                                          \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                  \
+		__uint(max_entries, 1);                                   \
+		__type(key, __u32);                                       \
+		__type(value, struct fg_scratch);                         \
+	} scratch SEC(".maps");
+
 /* Seeds keep a kernel stack and a user stack with the same addresses apart. */
 #define FG_SEED_USER 0x9e3779b97f4a7c15ULL
 #define FG_SEED_KERNEL 0xc2b2ae3d27d4eb4fULL

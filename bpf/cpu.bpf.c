@@ -15,27 +15,9 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FG_CPU_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
+FG_STATS_MAP(FG_CPU_STAT_MAX)
 
-/* one stack buffer per CPU: too large for the 512-byte BPF stack */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct fg_scratch);
-} scratch SEC(".maps");
-
-static __always_inline void count_stat(__u32 slot)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
-	if (v)
-		*v += 1;
-}
+FG_SCRATCH_MAP
 
 static __always_inline void account_stack(int result, __u32 error_slot)
 {

@@ -47,19 +47,7 @@ struct {
 	__type(value, struct fg_hist);
 } syscalls SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FG_IO_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
-
-static __always_inline void count_stat(__u32 slot)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
-	if (v)
-		*v += 1;
-}
+FG_STATS_MAP(FG_IO_STAT_MAX)
 
 static __always_inline bool current_tracked(void)
 {
@@ -118,8 +106,8 @@ int BPF_PROG(on_rq_complete, struct request *rq, blk_status_t error, unsigned in
 	if (!s)
 		return 0;
 	__u64 delta = bpf_ktime_get_ns() - s->ts;
-	struct fg_block_key bk = { .dev = s->dev, .op = s->op };
 	__u32 tracked = s->tracked;
+	struct fg_block_key bk = { .dev = s->dev, .op = (__u16)s->op, .tracked = tracked ? 1 : 0 };
 	bpf_map_delete_elem(&issued, &key);
 	struct fg_hist *h = bpf_map_lookup_elem(&block, &bk);
 	if (!h) {
@@ -140,21 +128,34 @@ int BPF_PROG(on_rq_complete, struct request *rq, blk_status_t error, unsigned in
 	return 0;
 }
 
-/* Attached to each traced syscalls:sys_enter_* with the syscall's index as cookie. */
-SEC("tracepoint")
-int on_sys_enter(void *ctx)
+/* syscall number -> 1 + index of the syscall in user space's list; 0: not timed */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FG_IO_MAX_SYSCALL_NR);
+	__type(key, __u32);
+	__type(value, __u32);
+} syscall_slots SEC(".maps");
+
+/* raw_syscalls, not one tracepoint per syscall: attaching and detaching 34
+ * tracepoints costs seconds of RCU grace periods per run */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
-	if (!current_tracked())
+	if (id < 0 || id >= FG_IO_MAX_SYSCALL_NR)
+		return 0;
+	__u32 nr = (__u32)id;
+	__u32 *slot = bpf_map_lookup_elem(&syscall_slots, &nr);
+	if (!slot || !*slot || !current_tracked())
 		return 0;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct fg_syscall_start s = { .ts = bpf_ktime_get_ns(), .slot = bpf_get_attach_cookie(ctx) };
+	struct fg_syscall_start s = { .ts = bpf_ktime_get_ns(), .slot = *slot - 1 };
 	if (bpf_map_update_elem(&in_syscall, &tid, &s, BPF_ANY) != 0)
 		count_stat(FG_IO_SYSCALL_STARTS_FULL);
 	return 0;
 }
 
-SEC("tracepoint")
-int on_sys_exit(void *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct fg_syscall_start *s = bpf_map_lookup_elem(&in_syscall, &tid);

@@ -6,12 +6,15 @@
 
 #include "hist.h"
 
-/* Syscalls traced, in attach-cookie order (user space keeps the names). */
+/* Syscalls traced, in the order of user space's list (it keeps the names). */
 #define FG_IO_MAX_SYSCALLS 32
+/* syscall numbers are below this on every supported architecture */
+#define FG_IO_MAX_SYSCALL_NR 512
 
 struct fg_block_key {
-	__u32 dev;   /* kernel dev_t of the whole disk: major << 20 | minor */
-	__u32 op;    /* REQ_OP_*: 0 read, 1 write, 2 flush, 3 discard, … */
+	__u32 dev;     /* kernel dev_t of the whole disk: major << 20 | minor */
+	__u16 op;      /* REQ_OP_*: 0 read, 1 write, 2 flush, 3 discard, … */
+	__u16 tracked; /* 1: submitted by the tracked tree */
 };
 
 struct fg_block_start {
@@ -24,7 +27,7 @@ struct fg_block_start {
 
 struct fg_syscall_start {
 	__u64 ts;
-	__u64 slot;     /* attach cookie: index of the syscall */
+	__u64 slot;     /* index of the syscall in user space's list */
 };
 
 enum fg_io_stat {
@@ -35,5 +38,6 @@ enum fg_io_stat {
 };
 
 _Static_assert(sizeof(struct fg_block_start) == 24, "fg_block_start ABI");
+_Static_assert(sizeof(struct fg_block_key) == 8, "fg_block_key ABI");
 
 #endif

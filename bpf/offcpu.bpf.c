@@ -34,26 +34,9 @@ struct {
 	__type(value, struct fg_offcpu_waker);
 } wakers SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FG_OFFCPU_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
+FG_STATS_MAP(FG_OFFCPU_STAT_MAX)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct fg_scratch);
-} scratch SEC(".maps");
-
-static __always_inline void count_stat(__u32 slot)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
-	if (v)
-		*v += 1;
-}
+FG_SCRATCH_MAP
 
 static __always_inline void account(int result)
 {

@@ -26,19 +26,7 @@ struct {
 	__type(value, struct fg_hist);
 } runq SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FG_SCHED_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
-
-static __always_inline void count_stat(__u32 slot)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
-	if (v)
-		*v += 1;
-}
+FG_STATS_MAP(FG_SCHED_STAT_MAX)
 
 static __always_inline bool tracked_task(struct task_struct *p)
 {

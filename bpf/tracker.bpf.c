@@ -14,19 +14,7 @@ struct {
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FG_TRACKER_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
-
-static __always_inline void count_stat(__u32 slot)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
-	if (v)
-		*v += 1;
-}
+FG_STATS_MAP(FG_TRACKER_STAT_MAX)
 
 static __always_inline void emit(__u32 kind, struct task_struct *task, __u32 parent_tgid, __u32 gen,
 				 __s32 exit_code, const char *filename, __u64 peak_rss)

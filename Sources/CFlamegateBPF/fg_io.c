@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
 
 #include "fg_btf_internal.h"
 #include "fg_shared_maps.h"
@@ -13,28 +15,51 @@
 
 struct fg_io {
 	struct fg_io_bpf *skel;
-	struct bpf_link *links[2 * FG_IO_MAX_SYSCALLS];
-	int nlinks;
 };
 
-/* Does the kernel have this raw tracepoint? block_io_start appeared in 6.5. */
-static int has_btf_tracepoint(const char *name)
+/* This architecture's numbers of the syscalls user space may ask for. */
+static const struct {
+	const char *name;
+	int nr;
+} syscall_numbers[] = {
+	{ "read", __NR_read }, { "write", __NR_write }, { "pread64", __NR_pread64 },
+	{ "pwrite64", __NR_pwrite64 }, { "fsync", __NR_fsync }, { "fdatasync", __NR_fdatasync },
+	{ "openat", __NR_openat }, { "connect", __NR_connect }, { "accept4", __NR_accept4 },
+	{ "recvfrom", __NR_recvfrom }, { "sendto", __NR_sendto }, { "ppoll", __NR_ppoll },
+	{ "futex", __NR_futex }, { "nanosleep", __NR_nanosleep }, { "clock_nanosleep", __NR_clock_nanosleep },
+#ifdef __NR_poll
+	{ "poll", __NR_poll },
+#endif
+#ifdef __NR_epoll_wait
+	{ "epoll_wait", __NR_epoll_wait },
+#endif
+};
+
+static int syscall_number(const char *name)
 {
-	char full[128];
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux)
-		return 0;
-	snprintf(full, sizeof(full), "btf_trace_%s", name);
-	int id = btf__find_by_name_kind(vmlinux, full, BTF_KIND_TYPEDEF);
-	btf__free(vmlinux);
-	return id > 0;
+	for (size_t i = 0; i < sizeof(syscall_numbers) / sizeof(syscall_numbers[0]); i++)
+		if (strcmp(syscall_numbers[i].name, name) == 0)
+			return syscall_numbers[i].nr;
+	return -1;
+}
+
+/* Does the kernel have block_io_start (6.5+)? Parsing vmlinux BTF takes
+ * ~100 ms, so the answer is kept for the life of the process. */
+static int has_block_io_start(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		struct btf *vmlinux = btf__load_vmlinux_btf();
+		known = vmlinux && btf__find_by_name_kind(vmlinux, "btf_trace_block_io_start", BTF_KIND_TYPEDEF) > 0;
+		btf__free(vmlinux);
+	}
+	return known;
 }
 
 int fg_io__open(const struct fg_tracker *tracker, const char *const *syscalls, size_t count,
 		int *attached, struct fg_io **out)
 {
 	int err;
-	char tp[128];
 	struct fg_io *p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -45,41 +70,29 @@ int fg_io__open(const struct fg_tracker *tracker, const char *const *syscalls, s
 		err = -errno;
 		goto cleanup;
 	}
-	if (!has_btf_tracepoint("block_io_start"))
+	if (!has_block_io_start())
 		bpf_program__set_autoload(p->skel->progs.on_io_start, false);
-	/* the syscall programs are attached below, once per syscall */
-	bpf_program__set_autoattach(p->skel->progs.on_sys_enter, false);
-	bpf_program__set_autoattach(p->skel->progs.on_sys_exit, false);
 	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
 	if (err)
 		goto cleanup;
 	err = fg_io_bpf__load(p->skel);
 	if (err)
 		goto cleanup;
+	for (size_t i = 0; i < count; i++) {
+		int nr = syscall_number(syscalls[i]);
+		if (nr < 0 || nr >= FG_IO_MAX_SYSCALL_NR) {
+			attached[i] = -ENOENT; /* no such syscall on this architecture */
+			continue;
+		}
+		uint32_t key = (uint32_t)nr, slot = (uint32_t)i + 1;
+		err = bpf_map_update_elem(bpf_map__fd(p->skel->maps.syscall_slots), &key, &slot, BPF_ANY);
+		if (err)
+			goto cleanup;
+		attached[i] = 0;
+	}
 	err = fg_io_bpf__attach(p->skel);
 	if (err)
 		goto cleanup;
-	for (size_t i = 0; i < count; i++) {
-		LIBBPF_OPTS(bpf_tracepoint_opts, opts, .bpf_cookie = i);
-		snprintf(tp, sizeof(tp), "sys_enter_%s", syscalls[i]);
-		struct bpf_link *enter = bpf_program__attach_tracepoint_opts(p->skel->progs.on_sys_enter,
-									     "syscalls", tp, &opts);
-		if (!enter) {
-			attached[i] = -errno;
-			continue;
-		}
-		snprintf(tp, sizeof(tp), "sys_exit_%s", syscalls[i]);
-		struct bpf_link *exit = bpf_program__attach_tracepoint_opts(p->skel->progs.on_sys_exit,
-									    "syscalls", tp, &opts);
-		if (!exit) {
-			attached[i] = -errno;
-			bpf_link__destroy(enter);
-			continue;
-		}
-		p->links[p->nlinks++] = enter;
-		p->links[p->nlinks++] = exit;
-		attached[i] = 0;
-	}
 	*out = p;
 	return 0;
 cleanup:
@@ -93,9 +106,6 @@ int fg_io__stats_fd(const struct fg_io *p) { return bpf_map__fd(p->skel->maps.st
 
 void fg_io__stop(struct fg_io *p)
 {
-	for (int i = 0; i < p->nlinks; i++)
-		bpf_link__destroy(p->links[i]);
-	p->nlinks = 0;
 	fg_io_bpf__detach(p->skel);
 }
 

@@ -4,7 +4,7 @@ import Probes
 /// Which probes exist in this build and whether this kernel can run them.
 public enum ProbeRegistry {
     /// Probes this version implements.
-    public static let implemented: [ProbeName] = [.cpu, .offcpu, .io, .sched]
+    public static let implemented: [ProbeName] = [.cpu, .offcpu, .alloc, .io, .sched, .pmu]
 
     /// Status of a probe on this machine without attaching it.
     public static func status(_ probe: ProbeName) -> ProbeStatus {
@@ -25,10 +25,17 @@ public enum ProbeRegistry {
     static func make(_ options: RecordOptions) throws -> ([Probe], [ProbeStatus]) {
         var probes: [Probe] = []
         var statuses: [ProbeStatus] = []
+        var degraded: [Probe] = []
         for name in options.probes.sorted() {
             let status = status(name)
             statuses.append(status)
             if let why = status.unavailable {
+                // most machines have no PMU: even when named, the pmu probe degrades to listing
+                // every hardware metric as unavailable with the reason (never an error, never zeros)
+                if name == .pmu {
+                    degraded.append(PMUProbe(unavailable: why))
+                    continue
+                }
                 if options.probesExplicit { throw ProbeError.unavailable("probe '\(name.rawValue)': \(why)") }
                 continue
             }
@@ -37,13 +44,21 @@ public enum ProbeRegistry {
             case .offcpu: probes.append(OffCPUProbe(minimumBlockNanoseconds: options.minimumBlockNanoseconds))
             case .io: probes.append(IOProbe())
             case .sched: probes.append(SchedProbe())
-            default: break
+            case .pmu: probes.append(PMUProbe())
+            case .alloc:
+                // the allocator to trace depends on the target; one that cannot be traced
+                // is an error only when the user asked for the probe
+                do {
+                    probes.append(AllocProbe(plan: try AllocPlanner.plan(options.alloc, launch: options.launch)))
+                } catch let error as ProbeError where !options.probesExplicit {
+                    statuses[statuses.count - 1].unavailable = error.description
+                }
             }
         }
         if probes.isEmpty {
             throw ProbeError.unavailable("no probe can run: "
                 + statuses.map { "\($0.probe.rawValue): \($0.unavailable ?? "ok")" }.joined(separator: "; "))
         }
-        return (probes, statuses)
+        return (probes + degraded, statuses)
     }
 }

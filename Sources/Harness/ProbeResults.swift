@@ -9,6 +9,7 @@ struct ProbeResults {
     private(set) var metrics: [String: Double] = [:]
     private(set) var unavailable: [String: String] = [:]
     private var byKind: [(String, Profile)] = []
+    private var blocks: [Int32: UInt64] = [:]
 
     mutating func add(_ data: ProbeData, symbolizer: Symbolizer, processNames: [Int32: String]) {
         lost += data.lost
@@ -22,8 +23,19 @@ struct ProbeResults {
                                 meaning: "sampled frames no symbol covered, shown as module+0xOFFSET"))
         byKind.append((profile.kind, profile))
         if data.probe == .offcpu {
+            for raw in data.stacks where raw.state != "runnable" { blocks[raw.tid, default: 0] += raw.count }
             byKind.append(("offwake", ProfileAssembler.wakerProfile(from: data, symbolizer: symbolizer,
                                                                    processNames: processNames)))
+        }
+    }
+
+    /// The alloc probe's results, assembled by `AllocationAssembler`.
+    mutating func addAllocations(_ report: AllocationReport, profiles: [Profile]) {
+        metrics.merge(report.metrics) { $1 }
+        byKind += profiles.map { ($0.kind, $0) }
+        if let alloc = profiles.first(where: { $0.kind == "alloc" }) {
+            lost.append(LostCounter(source: "alloc", name: "unknown_frames", count: alloc.frameResolution.unresolved,
+                                    meaning: "frames of allocation stacks no symbol covered, shown as module+0xOFFSET"))
         }
     }
 
@@ -40,6 +52,6 @@ struct ProbeResults {
 
     func threadTimes(processes: [ProcessRecord], endSeconds: Double) -> [ThreadTime] {
         guard let cpu = profile("cpu"), let off = profile("offcpu") else { return [] }
-        return ThreadTime.compute(processes: processes, cpu: cpu, offCPU: off, endSeconds: endSeconds)
+        return ThreadTime.compute(processes: processes, cpu: cpu, offCPU: off, endSeconds: endSeconds, blocks: blocks)
     }
 }

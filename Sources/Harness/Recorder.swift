@@ -18,6 +18,8 @@ public struct RecordOptions: Sendable {
     public var limits: ProbeLimits
     /// Off-CPU intervals shorter than this are counted but not recorded.
     public var minimumBlockNanoseconds: UInt64 = 0
+    /// The alloc probe's allocator and sampling interval (`alloc:` of a scenario).
+    public var alloc = AllocSettings()
 
     public init(launch: LaunchSpec, probes: [ProbeName] = ProbeName.allCases, probesExplicit: Bool = false,
                 frequencyHz: UInt32 = 499, timeoutSeconds: Double? = nil, durationSeconds: Double? = nil,
@@ -63,7 +65,7 @@ public final class Recorder {
         try Capabilities.requireRecording()
         let (probes, statuses) = try ProbeRegistry.make(options)
         let tracker = try Tracker(maxTracked: options.limits.processes, maxStacks: options.limits.stacks)
-        let held = try HeldProcess(options.launch)
+        let held = try HeldProcess(AllocPlanner.launchSpec(options.launch, probes: probes))
         // whatever fails from here on, the target must not outlive the recording
         var finished = false
         defer {
@@ -103,6 +105,14 @@ public final class Recorder {
             data.stacks.removeAll { $0.pid == held.pid && $0.generation == 0 }
             results.add(data, symbolizer: symbolizer, processNames: names)
         }
+        var allocations: AllocationReport?
+        if let alloc = probes.lazy.compactMap({ $0 as? AllocProbe }).first, let raw = alloc.raw {
+            var assembler = AllocationAssembler(raw: raw, plan: alloc.plan, symbolizer: symbolizer,
+                                                processes: run.table.records, origin: origin, heldPid: held.pid)
+            let (report, profiles) = assembler.assemble()
+            results.addAllocations(report, profiles: profiles)
+            allocations = report
+        }
         lost += results.lost
         let end = run.table.rootExitNanoseconds ?? run.waitedAt
         let usage = ResourceUsage(
@@ -117,7 +127,8 @@ public final class Recorder {
             cpuFrequencyHz: probes.contains { $0.name == .cpu } ? Int(options.frequencyHz) : nil,
             profiles: results.profiles(), processes: run.table.records, histograms: results.histograms,
             metrics: results.metrics, unavailable: results.unavailable,
-            threadTimes: results.threadTimes(processes: run.table.records, endSeconds: usage.wallSeconds), lost: lost)
+            threadTimes: results.threadTimes(processes: run.table.records, endSeconds: usage.wallSeconds), lost: lost,
+            allocations: allocations)
     }
 
     private func drain(_ tracker: Tracker, _ mappings: MappingRecorder, _ run: inout RunState,

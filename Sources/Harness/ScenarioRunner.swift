@@ -37,37 +37,51 @@ public final class ScenarioRunner {
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        for size in s.sizes.map({ $0.map(Optional.some) }) ?? [nil] {
-            var runs: [RunMeasurement] = []
-            var profiles: [Profile] = []
-            for repetition in (1 - s.warmup)...s.repetitions {
+        // repetitions outside, sizes inside: a machine that drifts (a neighbour
+        // starting, frequency scaling) then touches every size alike instead of
+        // bending the complexity slope
+        let sizes = s.sizes.map { $0.map(Optional.some) } ?? [nil]
+        var runs = [[RunMeasurement]](repeating: [], count: sizes.count)
+        var profiles = [[String: [Profile]]](repeating: [:], count: sizes.count)
+        func results() -> [SizeResult] {
+            sizes.indices.filter { !runs[$0].isEmpty }
+                .map { Self.sizeResult(sizes[$0], runs[$0], profiles[$0]) }
+        }
+        for repetition in (1 - s.warmup)...s.repetitions {
+            for (i, size) in sizes.enumerated() {
                 let warmup = repetition <= 0
                 progress.runStarted(scenario: s.name, index: index, of: count, size: size,
                                     repetition: warmup ? repetition + s.warmup : repetition,
                                     repetitions: s.repetitions, warmup: warmup)
                 defer { progress.runFinished() }
-                let outcome = try measure(loaded, size: size, repetition: max(repetition, 0), scratch: scratch)
-                switch outcome {
+                switch try measure(loaded, size: size, repetition: max(repetition, 0), scratch: scratch) {
                 case let .failure(failure):
                     result.failure = failure
-                    result.sizes.append(SizeResult(size: size, runs: runs, cpuProfile: TrimmedProfile.merge(profiles)))
+                    result.sizes = results()
                     return result
                 case let .recorded(recording):
                     result.probes = recording.probes
                     if !warmup {
-                        runs.append(RunMeasurement(recording: recording))
-                        if let cpu = recording.profile("cpu") { profiles.append(cpu) }
+                        runs[i].append(RunMeasurement(recording: recording))
+                        for p in recording.profiles { profiles[i][p.kind, default: []].append(p) }
                     }
                 }
                 if interruption?.isSet == true {
                     result.failure = ScenarioFailure(kind: .exit, message: "interrupted by the user", size: size,
                                                      repetition: repetition)
+                    result.sizes = results()
                     return result
                 }
             }
-            result.sizes.append(SizeResult(size: size, runs: runs, cpuProfile: TrimmedProfile.merge(profiles)))
         }
+        result.sizes = sizes.indices.map { Self.sizeResult(sizes[$0], runs[$0], profiles[$0]) }
         return result
+    }
+
+    static func sizeResult(_ size: Int?, _ runs: [RunMeasurement], _ profiles: [String: [Profile]]) -> SizeResult {
+        SizeResult(size: size, runs: runs, cpuProfile: TrimmedProfile.merge(profiles["cpu"] ?? []),
+                   offCPUProfile: TrimmedProfile.merge(profiles["offcpu"] ?? []),
+                   wakerProfile: TrimmedProfile.merge(profiles["offwake"] ?? []))
     }
 
     enum Outcome {
@@ -87,9 +101,10 @@ public final class ScenarioRunner {
             workingDirectory: dir.appendingPathComponent(s.run.cwd).standardizedFileURL.path,
             stdinPath: s.run.stdin.map { dir.appendingPathComponent($0).path } ?? "/dev/null",
             stdoutPath: scratch.appendingPathComponent("stdout").path, stderrPath: stderrPath)
-        let options = RecordOptions(launch: spec, probes: s.probes ?? ProbeName.allCases,
+        var options = RecordOptions(launch: spec, probes: s.probes ?? ProbeName.allCases,
                                     probesExplicit: s.probes != nil, frequencyHz: s.cpu.frequency,
                                     timeoutSeconds: s.run.timeoutSeconds)
+        options.alloc = s.alloc
         let recording: Recording
         do {
             recording = try recorder.record(options)

@@ -8,12 +8,15 @@ public struct Metric: Hashable, Codable, Sendable {
     /// Which `Thresholds` value gates it; nil for informational metrics.
     public var threshold: ThresholdKey?
     public var description: String
+    /// A fall is the regression (instructions per cycle); for every other metric a rise is.
+    public var higherIsBetter: Bool
 
-    public init(id: String, unit: String, threshold: ThresholdKey?, description: String) {
+    public init(id: String, unit: String, threshold: ThresholdKey?, description: String, higherIsBetter: Bool = false) {
         self.id = id
         self.unit = unit
         self.threshold = threshold
         self.description = description
+        self.higherIsBetter = higherIsBetter
     }
 
     public enum ThresholdKey: String, Codable, Sendable {
@@ -46,13 +49,13 @@ public struct Metric: Hashable, Codable, Sendable {
     public static let migrations = Metric(id: "sched.migrations", unit: "count", threshold: nil,
                                           description: "CPU migrations of tracked threads")
     public static let blockP50 = Metric(id: "io.block_p50", unit: "s", threshold: nil,
-                                        description: "median block I/O latency, issue → completion, all devices")
+                                        description: "median latency of the block requests the target submitted, issue → completion")
     public static let blockP90 = Metric(id: "io.block_p90", unit: "s", threshold: nil,
-                                        description: "90th percentile block I/O latency")
+                                        description: "90th percentile latency of the block requests the target submitted")
     public static let blockP99 = Metric(id: "io.block_p99", unit: "s", threshold: .ioP99,
-                                        description: "99th percentile block I/O latency")
+                                        description: "99th percentile latency of the block requests the target submitted")
     public static let blockRequests = Metric(id: "io.block_requests", unit: "count", threshold: nil,
-                                             description: "block requests completed while recording")
+                                             description: "block requests the target submitted")
 
     /// Syscalls whose 99th percentile latency gates (`io_p99`); others inform.
     public static let gatedSyscalls: Set<String> = ["fsync", "fdatasync"]
@@ -62,11 +65,18 @@ public struct Metric: Hashable, Codable, Sendable {
                description: "99th percentile latency of \(name)(2) in the tracked tree")
     }
 
+    /// Off-CPU seconds of one wait category (see `WaitCategory`).
+    public static func wait(_ category: WaitCategory) -> Metric {
+        Metric(id: category.metricID, unit: "s", threshold: nil,
+               description: "off-CPU time waiting on \(category.rawValue)")
+    }
+
     public static let catalog: [Metric] = [
         wallTime, cpuTime, maxRSS, voluntarySwitches, involuntarySwitches, offCPUTime, offCPUBlocks,
+    ] + WaitCategory.allCases.map(wait) + [
         runqueueP50, runqueueP99, voluntarySwitchesTree, involuntarySwitchesTree, migrations,
         blockP50, blockP90, blockP99, blockRequests,
-    ]
+    ] + HardwareCounters.metrics + Metric.allocation
 
     /// The description of any metric id, including per-syscall ones; nil for unknown ids.
     public static func named(_ id: String) -> Metric? {
@@ -126,10 +136,14 @@ public struct RunMeasurement: Codable, Sendable {
     public var functions: [FunctionSamples]
     /// Lost-data counters that were not zero.
     public var lost: [LostCounter]
+    /// The busiest threads' time (cpu and offcpu probes), for the busy-polling detector.
+    public var threads: [ThreadTime]?
+    /// The alloc probe's largest leak candidates: bytes by call path (`LeakGroup.path`).
+    public var leaks: [String: Double]? = nil
 
     public init(metrics: [String: Double], unavailable: [String: String] = [:], exit: TargetExit,
                 cpuSamples: UInt64, cpuPeriodNanoseconds: UInt64?, functions: [FunctionSamples],
-                lost: [LostCounter]) {
+                lost: [LostCounter], threads: [ThreadTime]? = nil) {
         self.metrics = metrics
         self.unavailable = unavailable
         self.exit = exit
@@ -137,6 +151,7 @@ public struct RunMeasurement: Codable, Sendable {
         self.cpuPeriodNanoseconds = cpuPeriodNanoseconds
         self.functions = functions
         self.lost = lost
+        self.threads = threads
     }
 }
 
@@ -170,11 +185,18 @@ public struct SizeResult: Codable, Sendable {
     public var runs: [RunMeasurement]
     /// CPU profile merged over the runs.
     public var cpuProfile: TrimmedProfile?
+    /// Off-CPU profile (nanoseconds, `[off-cpu: STATE]` leaves) merged over the runs.
+    public var offCPUProfile: TrimmedProfile?
+    /// Off-CPU time with its wakers (BCC offwaketime folding) merged over the runs.
+    public var wakerProfile: TrimmedProfile?
 
-    public init(size: Int?, runs: [RunMeasurement], cpuProfile: TrimmedProfile?) {
+    public init(size: Int?, runs: [RunMeasurement], cpuProfile: TrimmedProfile?, offCPUProfile: TrimmedProfile? = nil,
+                wakerProfile: TrimmedProfile? = nil) {
         self.size = size
         self.runs = runs
         self.cpuProfile = cpuProfile
+        self.offCPUProfile = offCPUProfile
+        self.wakerProfile = wakerProfile
     }
 
     public func values(_ metric: String) -> [Double] { runs.compactMap { $0.metrics[metric] } }

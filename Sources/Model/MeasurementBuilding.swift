@@ -4,6 +4,10 @@ extension RunMeasurement {
     /// stored measurement (they can neither pass the ≥ 20-sample test rule nor
     /// matter to a verdict) to keep results and baselines small.
     public static let minimumFunctionShare = 0.001
+    /// Threads kept per run, by CPU time.
+    public static let storedThreads = 16
+    /// Leak candidates kept per run, by bytes.
+    public static let storedLeaks = 5
 
     public init(recording r: Recording) {
         var metrics: [String: Double] = [
@@ -14,6 +18,10 @@ extension RunMeasurement {
             Metric.involuntarySwitches.id: Double(r.usage.involuntaryContextSwitches),
         ]
         metrics.merge(r.metrics) { $1 }
+        if let off = r.profile("offcpu") {
+            let waits = off.waitSeconds()
+            for category in WaitCategory.allCases { metrics[category.metricID] = waits[category] ?? 0 }
+        }
         metrics = metrics.filter { $0.value.isFinite }
         let cpu = r.profile("cpu")
         let total = cpu?.total ?? 0
@@ -22,8 +30,14 @@ extension RunMeasurement {
             .filter { $0.inclusiveValue >= floor }
             .map { FunctionSamples(name: $0.name, module: $0.module, selfSamples: $0.selfValue,
                                    inclusiveSamples: $0.inclusiveValue) }
-        self.init(metrics: metrics, unavailable: r.unavailable, exit: r.exit, cpuSamples: total, cpuPeriodNanoseconds: cpu?.periodNanoseconds,
-                  functions: functions, lost: r.lost.filter { $0.count > 0 })
+        let busiest = r.threadTimes.sorted { ($0.cpuSeconds, $1.tid) > ($1.cpuSeconds, $0.tid) }
+            .prefix(Self.storedThreads)
+        self.init(metrics: metrics, unavailable: r.unavailable, exit: r.exit, cpuSamples: total,
+                  cpuPeriodNanoseconds: cpu?.periodNanoseconds, functions: functions,
+                  lost: r.lost.filter { $0.count > 0 }, threads: r.threadTimes.isEmpty ? nil : Array(busiest))
+        leaks = r.allocations.map { a in
+            Dictionary(a.leaks.prefix(Self.storedLeaks).map { ($0.path, $0.bytes) }) { $0 + $1 }
+        }
     }
 }
 

@@ -60,15 +60,18 @@ public struct ThreadTime: Codable, Sendable, Equatable {
     public var cpuSeconds: Double
     /// Off-CPU time by task state (sleeping, uninterruptible, runnable, …).
     public var offCPUSeconds: [String: Double]
+    /// Times it blocked (left the CPU other than by preemption).
+    public var voluntaryBlocks: UInt64
 
     public init(pid: Int32, tid: Int32, name: String, wallSeconds: Double?, cpuSeconds: Double,
-                offCPUSeconds: [String: Double]) {
+                offCPUSeconds: [String: Double], voluntaryBlocks: UInt64 = 0) {
         self.pid = pid
         self.tid = tid
         self.name = name
         self.wallSeconds = wallSeconds
         self.cpuSeconds = cpuSeconds
         self.offCPUSeconds = offCPUSeconds
+        self.voluntaryBlocks = voluntaryBlocks
     }
 
     public var accountedSeconds: Double { cpuSeconds + offCPUSeconds.values.reduce(0, +) }
@@ -153,11 +156,14 @@ public struct Recording: Codable, Sendable {
     /// Per-thread on-CPU and off-CPU time, when the cpu and offcpu probes both ran.
     public var threadTimes: [ThreadTime]
     public var lost: [LostCounter]
+    /// What the alloc probe found, when it ran.
+    public var allocations: AllocationReport?
 
     public init(flamegateVersion: String, command: [String], startedAt: Date, usage: ResourceUsage,
                 exit: TargetExit, probes: [ProbeStatus], cpuFrequencyHz: Int?, profiles: [Profile],
                 processes: [ProcessRecord], histograms: [NamedHistogram] = [], metrics: [String: Double] = [:],
-                unavailable: [String: String] = [:], threadTimes: [ThreadTime] = [], lost: [LostCounter]) {
+                unavailable: [String: String] = [:], threadTimes: [ThreadTime] = [], lost: [LostCounter],
+                allocations: AllocationReport? = nil) {
         self.schemaVersion = Recording.schemaVersion
         self.flamegateVersion = flamegateVersion
         self.command = command
@@ -173,6 +179,7 @@ public struct Recording: Codable, Sendable {
         self.unavailable = unavailable
         self.threadTimes = threadTimes
         self.lost = lost
+        self.allocations = allocations
     }
 
     public func profile(_ kind: String) -> Profile? {

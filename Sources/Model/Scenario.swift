@@ -66,6 +66,10 @@ public struct Scenario: Codable, Sendable, Equatable {
         alloc = try c.decodeIfPresent(AllocSettings.self, forKey: AnyKey("alloc")) ?? AllocSettings()
         thresholds = try c.decodeIfPresent(Thresholds.self, forKey: AnyKey("thresholds")) ?? Thresholds()
 
+        if thresholds.ipcExplicit, let probes, !probes.contains(.pmu) {
+            throw ScenarioError(path: ["thresholds", "ipc"], "an IPC threshold needs the pmu probe: add pmu to "
+                + "'probes' or remove the threshold")
+        }
         let usesSize = run.command.contains { $0.contains(Self.placeholder) }
         if sizes != nil, !usesSize {
             throw ScenarioError(path: ["sizes"], "sizes are given but run.command has no \(Self.placeholder) "
@@ -221,9 +225,13 @@ public struct AllocSettings: Codable, Sendable, Equatable {
     public static let libraries = ["libc", "jemalloc", "tcmalloc", "mimalloc", "cxx"]
     public var library: String
     /// Sample one allocation per this many bytes; 1 traces every allocation.
+    /// The default samples (a preloaded shim, cost ∝ sampled events): exact
+    /// tracing puts uprobes on the allocator, which every process on the
+    /// machine pays for while a run is recorded.
     public var sampleEvery: UInt64
+    public static let defaultSampleEvery: UInt64 = 512 * 1024
 
-    public init(library: String = "libc", sampleEvery: UInt64 = 1) {
+    public init(library: String = "libc", sampleEvery: UInt64 = AllocSettings.defaultSampleEvery) {
         self.library = library
         self.sampleEvery = sampleEvery
     }
@@ -237,7 +245,7 @@ public struct AllocSettings: Codable, Sendable, Equatable {
                                 "unknown allocator '\(library)'; expected one of: " + Self.libraries.joined(separator: ", "))
         }
         sampleEvery = try c.quantity("sample_every", expected: "a byte count like 1, 512KiB or 1MiB", numbers: true,
-                                     Quantity.bytes) ?? 1
+                                     Quantity.bytes) ?? Self.defaultSampleEvery
         if sampleEvery == 0 {
             throw ScenarioError(codingPath: c.codingPath + [AnyKey("sample_every")], "must be at least 1 byte")
         }
@@ -265,13 +273,19 @@ public struct Thresholds: Codable, Sendable, Equatable {
     public var complexityExponent: Double
     public var ioP99: Double
     public var ipc: Double
+    /// Whether the scenario sets `ipc`. Most CI machines have no PMU, so the
+    /// default τ gates instructions per cycle only where it was measured; a
+    /// threshold the user wrote is reported "not evaluated" where it cannot be
+    /// (see `requires`), and encoding keeps it unset when it was.
+    public var ipcExplicit: Bool
     public var busyPoll: Enforcement
 
     static let keys = ["wall_time", "cpu_time", "function_share", "leaked_bytes", "complexity_exponent", "io_p99",
                        "ipc", "busy_poll"]
+    static let defaultIPC = 0.02
 
     public init(wallTime: Double = 0.05, cpuTime: Double = 0.05, functionSharePoints: Double = 2,
-                leakedBytes: UInt64 = 0, complexityExponent: Double = 1.3, ioP99: Double = 0.10, ipc: Double = 0.02,
+                leakedBytes: UInt64 = 0, complexityExponent: Double = 1.3, ioP99: Double = 0.10, ipc: Double? = nil,
                 busyPoll: Enforcement = .fail) {
         self.wallTime = wallTime
         self.cpuTime = cpuTime
@@ -279,7 +293,8 @@ public struct Thresholds: Codable, Sendable, Equatable {
         self.leakedBytes = leakedBytes
         self.complexityExponent = complexityExponent
         self.ioP99 = ioP99
-        self.ipc = ipc
+        self.ipc = ipc ?? Self.defaultIPC
+        ipcExplicit = ipc != nil
         self.busyPoll = busyPoll
     }
 
@@ -299,8 +314,18 @@ public struct Thresholds: Codable, Sendable, Equatable {
         } ?? d.complexityExponent
         ioP99 = try c.quantity("io_p99", expected: percent, Quantity.fraction) ?? d.ioP99
         ipc = try c.quantity("ipc", expected: percent, Quantity.fraction) ?? d.ipc
+        ipcExplicit = c.contains(AnyKey("ipc"))
         busyPoll = try c.quantity("busy_poll", expected: "one of fail, warn, off") { Enforcement(rawValue: $0) }
             ?? d.busyPoll
+    }
+
+    /// Whether a metric gated by `key` must be evaluated: when it cannot be
+    /// (unavailable on this machine or in the baseline) the scenario is
+    /// inconclusive rather than passing. Every threshold must, except an `ipc`
+    /// the scenario does not set: a scenario that does not mention IPC stays
+    /// quiet on the many machines without a PMU.
+    public func requires(_ key: Metric.ThresholdKey) -> Bool {
+        key != .ipc || ipcExplicit
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -311,7 +336,7 @@ public struct Thresholds: Codable, Sendable, Equatable {
         try c.encode(leakedBytes, forKey: AnyKey("leaked_bytes"))
         try c.encode(complexityExponent, forKey: AnyKey("complexity_exponent"))
         try c.encode(Quantity.format(fraction: ioP99), forKey: AnyKey("io_p99"))
-        try c.encode(Quantity.format(fraction: ipc), forKey: AnyKey("ipc"))
+        if ipcExplicit { try c.encode(Quantity.format(fraction: ipc), forKey: AnyKey("ipc")) }
         try c.encode(busyPoll, forKey: AnyKey("busy_poll"))
     }
 }

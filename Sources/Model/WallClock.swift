@@ -28,8 +28,9 @@ extension Profile {
 extension ThreadTime {
     /// Per thread: lifetime from the process records, on-CPU time from the cpu
     /// profile, off-CPU time by state from the offcpu profile.
+    /// `blocks`: voluntary blocks per thread, from the offcpu probe's counts.
     public static func compute(processes: [ProcessRecord], cpu: Profile, offCPU: Profile,
-                               endSeconds: Double) -> [ThreadTime] {
+                               endSeconds: Double, blocks: [Int32: UInt64] = [:]) -> [ThreadTime] {
         let period = Double(cpu.periodNanoseconds ?? 0) / 1e9
         var cpuByThread: [Int32: Double] = [:]
         for s in cpu.samples { cpuByThread[s.tid, default: 0] += Double(s.value) * period }
@@ -43,7 +44,8 @@ extension ThreadTime {
                 let start = t.startSeconds ?? (t.tid == p.pid ? p.startSeconds : nil)
                 let end = t.endSeconds ?? p.endSeconds ?? endSeconds
                 out.append(ThreadTime(pid: p.pid, tid: t.tid, name: t.name, wallSeconds: start.map { end - $0 },
-                                      cpuSeconds: cpuByThread[t.tid] ?? 0, offCPUSeconds: offByThread[t.tid] ?? [:]))
+                                      cpuSeconds: cpuByThread[t.tid] ?? 0, offCPUSeconds: offByThread[t.tid] ?? [:],
+                                      voluntaryBlocks: blocks[t.tid] ?? 0))
             }
         }
         return out

@@ -52,18 +52,29 @@ public final class IOProbe: Probe {
         let n = fg_map_dump(fg_io__block_fd(handle), MemoryLayout<fg_block_key>.stride, MemoryLayout<fg_hist>.stride,
                             &keys, &values, 256)
         try ProbeError.check(Int32(clamping: n), "reading the io probe's block map")
-        var all = LatencyHistogram()
+        // one histogram per device and operation; the gated percentiles come
+        // from the requests the target submitted only: the disk is shared, and
+        // other processes' I/O is no evidence against the target
+        var merged: [String: NamedHistogram] = [:]
+        var own = LatencyHistogram()
         for i in 0..<n {
-            let h = LatencyHistogram(values[i])
-            all.merge(h)
-            histograms.append(NamedHistogram(
-                probe: "io", name: "block.\(BlockDevices.name(keys[i].dev)).\(BlockDevices.operation(keys[i].op))",
-                histogram: h, bytes: values[i].bytes, attributedCount: values[i].attributed_count,
-                attributedBytes: values[i].attributed_bytes))
+            let k = keys[i], v = values[i]
+            let h = LatencyHistogram(v)
+            let name = "block.\(BlockDevices.name(k.dev)).\(BlockDevices.operation(UInt32(k.op)))"
+            var entry = merged[name] ?? NamedHistogram(probe: "io", name: name, histogram: LatencyHistogram(), bytes: 0,
+                                                       attributedCount: 0, attributedBytes: 0)
+            entry.histogram.merge(h)
+            entry.bytes = (entry.bytes ?? 0) + v.bytes
+            if k.tracked != 0 {
+                entry.attributedCount = (entry.attributedCount ?? 0) + h.count
+                entry.attributedBytes = (entry.attributedBytes ?? 0) + v.bytes
+                own.merge(h)
+            }
+            merged[name] = entry
         }
-        histograms.sort { $0.name < $1.name }
-        metrics[Metric.blockRequests.id] = Double(all.count)
-        if let p50 = all.quantile(0.5), let p90 = all.quantile(0.9), let p99 = all.quantile(0.99) {
+        histograms += merged.values.sorted { $0.name < $1.name }
+        metrics[Metric.blockRequests.id] = Double(own.count)
+        if let p50 = own.quantile(0.5), let p90 = own.quantile(0.9), let p99 = own.quantile(0.99) {
             metrics[Metric.blockP50.id] = p50 / 1e9
             metrics[Metric.blockP90.id] = p90 / 1e9
             metrics[Metric.blockP99.id] = p99 / 1e9
@@ -73,7 +84,7 @@ public final class IOProbe: Probe {
         let fd = fg_io__syscalls_fd(handle)
         for (i, name) in Self.syscalls.enumerated() {
             if attached[i] != 0 {
-                unavailable[Metric.syscallP99(name).id] = "no sys_enter_\(name) tracepoint here (\(String(cString: strerror(-attached[i]))))"
+                unavailable[Metric.syscallP99(name).id] = "no \(name) syscall on this architecture"
                 continue
             }
             guard let raw = HistogramMap.array(fd, index: UInt32(i)), raw.count > 0 else { continue }

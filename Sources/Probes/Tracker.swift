@@ -21,6 +21,9 @@ public struct ProcessEvent: Sendable {
 /// maps all probes share (`tracked`, `stacks`).
 public final class Tracker: @unchecked Sendable {
     let handle: OpaquePointer
+    /// The first process tracked: the held target, for probes that open
+    /// events on it directly (the pmu probe's inherited counters).
+    public private(set) var target: Int32?
 
     public init(maxTracked: UInt32 = 8192, maxStacks: UInt32 = 16384) throws {
         var config = fg_tracker_config(max_tracked: maxTracked, max_stacks: maxStacks)
@@ -34,6 +37,7 @@ public final class Tracker: @unchecked Sendable {
     /// Starts tracking a process (the held target, before it execs).
     public func track(pid: Int32) throws {
         try ProbeError.check(fg_tracker__track(handle, UInt32(pid)), "tracking pid \(pid)")
+        if target == nil { target = pid }
     }
 
     /// Lifecycle events since the last call, waiting up to `timeoutMilliseconds` for one.

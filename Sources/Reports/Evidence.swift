@@ -16,8 +16,30 @@ enum Evidence {
     }
 
     /// Comparison rows, gated metrics first (they decide the verdict), otherwise in comparison order.
+    /// Informational metrics this machine could not measure are not rows: `notices` lists them.
     static func metrics(_ comparison: ScenarioComparison) -> [MetricComparison] {
-        comparison.metrics.filter(\.gated) + comparison.metrics.filter { !$0.gated }
+        let rows = comparison.metrics.filter { unavailableReason($0) == nil }
+        return rows.filter(\.gated) + rows.filter { !$0.gated }
+    }
+
+    /// Why an informational metric has no values (its note is "unavailable: reason"); nil otherwise.
+    static func unavailableReason(_ m: MetricComparison) -> String? {
+        guard !m.gated, m.comparison == nil, let note = m.note, note.hasPrefix("unavailable: ") else { return nil }
+        return String(note.dropFirst("unavailable: ".count))
+    }
+
+    /// The unavailable informational metrics by reason, in comparison order without repeats across sizes.
+    static func unavailableMetrics(_ comparison: ScenarioComparison?) -> [(reason: String, metrics: [String])] {
+        var groups: [(reason: String, metrics: [String])] = []
+        for m in comparison?.metrics ?? [] {
+            guard let reason = unavailableReason(m) else { continue }
+            if let i = groups.firstIndex(where: { $0.reason == reason }) {
+                if !groups[i].metrics.contains(m.metric) { groups[i].metrics.append(m.metric) }
+            } else {
+                groups.append((reason, [m.metric]))
+            }
+        }
+        return groups
     }
 
     /// Functions worth showing: every one that is not PASS plus the `top` largest
@@ -72,6 +94,9 @@ enum Evidence {
             guard let failure = scenario.run.failure else { return "failed" }
             return "\(failure.kind.rawValue) failure: " + Formatting.oneLine(failure.message)
         }
+        if scenario.outcome == .regressed, let finding = leadingFinding(scenario) {
+            return (prefixed ? "regressed: " : "") + finding
+        }
         guard let comparison = scenario.comparison else {
             return scenario.outcome == .pass ? "within thresholds" : "not compared with a baseline"
         }
@@ -112,12 +137,20 @@ enum Evidence {
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
-    /// Notices beside the numbers: the scenario's warnings and probes that could not run.
+    /// Notices beside the numbers: the scenario's warnings, probes that could not run and
+    /// the metrics left unmeasured, one line per reason (`probe pmu unavailable: no PMU …;
+    /// unavailable: pmu.cycles, pmu.instructions, …`).
     static func notices(_ scenario: ScenarioReport) -> [String] {
-        scenario.warnings.map { "warning: " + Formatting.oneLine($0) }
-            + scenario.run.probes.compactMap { p in
-                p.unavailable.map { "probe \(p.probe.rawValue) unavailable: " + Formatting.oneLine($0) }
-            }
+        var unmeasured = unavailableMetrics(scenario.comparison)
+        func listing(_ reason: String) -> String {
+            guard let i = unmeasured.firstIndex(where: { $0.reason == reason }) else { return "" }
+            return "; unavailable: " + unmeasured.remove(at: i).metrics.joined(separator: ", ")
+        }
+        let probes = scenario.run.probes.compactMap { p in
+            p.unavailable.map { "probe \(p.probe.rawValue) unavailable: " + Formatting.oneLine($0) + listing($0) }
+        }
+        return scenario.warnings.map { "warning: " + Formatting.oneLine($0) } + probes
+            + unmeasured.map { "unavailable: " + $0.metrics.joined(separator: ", ") + ": " + Formatting.oneLine($0.reason) }
     }
 
     // MARK: function cells

@@ -43,6 +43,7 @@ enum Formatting {
         switch unit {
         case "s": return seconds(value)
         case "KiB": return kibibytes(value)
+        case "B": return bytes(value)
         case "count": return count(value)
         default:
             guard value.isFinite else { return nonFinite(value) }

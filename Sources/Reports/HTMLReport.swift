@@ -80,6 +80,11 @@ public struct HTMLReport: RunReportRenderer {
         if !notices.isEmpty {
             out += "<ul class=\"notices\">\n" + notices.map { "<li>\(Markup.escape($0))</li>\n" }.joined() + "</ul>\n"
         }
+        let findings = Evidence.findingLines(s)
+        if !findings.isEmpty {
+            out += HTMLPage.details("Findings", level: 3, open: true,
+                                    "<pre>\(Markup.escape(findings.joined(separator: "\n")))</pre>\n")
+        }
         if let comparison = s.comparison {
             if !comparison.metrics.isEmpty {
                 out += HTMLPage.details("Metrics", level: 3, open: true, metricsTable(Evidence.metrics(comparison)))

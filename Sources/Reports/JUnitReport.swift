@@ -48,7 +48,8 @@ public struct JUnitReport: RunReportRenderer {
         switch scenario.outcome {
         case .regressed:
             children += "      <failure message=\"\(Self.attribute(Evidence.summary(scenario)))\" type=\"regression\">"
-                + Self.text(terminal.comparisonLines(scenario).joined(separator: "\n")) + "</failure>\n"
+                + Self.text((terminal.findingLines(scenario) + terminal.comparisonLines(scenario)
+                    + Evidence.complexityLines(scenario)).joined(separator: "\n")) + "</failure>\n"
         case .failed:
             let message = scenario.run.failure.map { Formatting.oneLine($0.message) } ?? "failed"
             let kind = scenario.run.failure?.kind.rawValue ?? "failure"

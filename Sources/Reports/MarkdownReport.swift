@@ -64,6 +64,8 @@ public struct MarkdownReport: RunReportRenderer {
         }
         let notices = Evidence.notices(s)
         if !notices.isEmpty { out += notices.map { "- " + Self.cell($0) + "\n" }.joined() + "\n" }
+        let findings = Evidence.findingLines(s) + Evidence.complexityLines(s)
+        if !findings.isEmpty { out += Self.codeBlock(findings) + "\n" }
         if let comparison = s.comparison {
             out += metricsTable(Evidence.metrics(comparison))
             out += functionsTable(comparison)

@@ -32,6 +32,7 @@ public struct RecordSummary {
         if let off = recording.profile("offcpu") { out += offCPUSection(off) }
         out += threadSection(recording.threadTimes)
         out += histogramSection(recording.histograms)
+        if let allocations = recording.allocations { out += allocationSection(allocations) }
         out += lostSection(recording.lost)
         return out
     }

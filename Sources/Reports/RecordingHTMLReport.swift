@@ -20,7 +20,7 @@ public struct RecordingHTMLReport {
     /// Profile kinds in the order they are shown, with their headings.
     static let headings: [(kind: String, heading: String)] = [
         ("cpu", "CPU samples"), ("offcpu", "Off-CPU time"), ("wall", "Wall-clock time (on- and off-CPU)"),
-        ("offwake", "Wakeups"), ("alloc", "Allocations"),
+        ("offwake", "Wakeups"), ("alloc", "Allocations"), ("leak", "Leaked bytes (outstanding at exit)"),
     ]
 
     static func heading(_ kind: String) -> String { headings.first { $0.kind == kind }?.heading ?? kind }

@@ -25,7 +25,8 @@ public struct TerminalReport: RunReportRenderer {
             + paint(outcome.rawValue, ANSIStyle.of(outcome, bold: true)) + " — " + Evidence.counts(report) + "\n"
         for scenario in report.scenarios {
             out += "\n" + header(scenario) + "\n"
-            out += (failureLines(scenario) + noticeLines(scenario) + comparisonLines(scenario))
+            out += (failureLines(scenario) + noticeLines(scenario) + findingLines(scenario) + comparisonLines(scenario)
+                    + Evidence.complexityLines(scenario))
                 .map { "  " + $0 + "\n" }.joined()
         }
         return out
@@ -54,6 +55,14 @@ public struct TerminalReport: RunReportRenderer {
     func noticeLines(_ scenario: ScenarioReport) -> [String] {
         Evidence.notices(scenario).map { notice in
             notice.hasPrefix("warning:") ? paint("warning:", .yellow) + notice.dropFirst("warning:".count) : notice
+        }
+    }
+
+    /// The detectors' findings, errors in red.
+    func findingLines(_ scenario: ScenarioReport) -> [String] {
+        Evidence.findingLines(scenario).map { line in
+            line.hasPrefix("ERROR") ? paint("ERROR", .red) + line.dropFirst("ERROR".count)
+                : line.hasPrefix("warning") ? paint("warning", .yellow) + line.dropFirst("warning".count) : line
         }
     }
 

@@ -13,31 +13,12 @@ struct BaselineCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run scenarios and write baselines/<scenario>.json for each.")
 
-        @Argument(help: "Scenario files or directories (default: scenarios).")
-        var paths: [String] = ["scenarios"]
-
-        @Option(help: "Directory of the baselines.")
-        var baselines: String = "baselines"
-
-        @Option(help: "Update only shard K of N (K/N).")
-        var shard: String?
-
-        @Option(help: "Override every scenario's repetitions (at least 2).")
-        var repetitions: Int?
-
-        @Flag(help: "Show libbpf's messages.")
-        var verbose = false
-
-        func validate() throws {
-            if let shard, Shard(shard) == nil { throw ValidationError("--shard \(shard): expected K/N with 1 ≤ K ≤ N") }
-            if let repetitions, repetitions < 2 { throw ValidationError("--repetitions \(repetitions): expected at least 2") }
-        }
+        @OptionGroup var selection: ScenarioSelection
 
         func run() throws {
-            let gate = GateRunner(paths: paths, shard: shard.flatMap(Shard.init), repetitions: repetitions,
-                                  verbose: verbose)
+            let gate = selection.gate
             let runs = gate.measure(gate.loadScenarios())
-            let store = BaselineStore(directory: URL(fileURLWithPath: baselines))
+            let store = BaselineStore(directory: URL(fileURLWithPath: selection.baselines))
             var failed = 0
             for run in runs {
                 if let failure = run.failure {

@@ -34,6 +34,14 @@ struct Record: ParsableCommand {
     @Flag(help: "Capture the target's stdout/stderr into DIR/target.stdout and DIR/target.stderr.")
     var quiet = false
 
+    @Option(name: .customLong("alloc-sample"),
+            help: "alloc probe: sample one allocation per BYTES on average (like 512KiB), with a preloaded shim; 1 traces every call exactly.")
+    var allocSample: String = "512KiB"
+
+    @Option(name: .customLong("alloc-library"),
+            help: "alloc probe: the allocator to trace (\(AllocSettings.libraries.joined(separator: ", "))).")
+    var allocLibrary: String = "libc"
+
     @Option(help: "Functions to list in the summary.")
     var top: Int = 10
 
@@ -49,6 +57,18 @@ struct Record: ParsableCommand {
         if let duration, duration <= 0 { throw ValidationError("--duration \(duration): expected seconds > 0") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout \(timeout): expected seconds > 0") }
         _ = try parsedProbes()
+        _ = try allocSettings()
+    }
+
+    func allocSettings() throws -> AllocSettings {
+        guard let every = Quantity.bytes(allocSample), every > 0 else {
+            throw ValidationError("--alloc-sample \(allocSample): expected a byte count of at least 1, like 1 or 512KiB")
+        }
+        guard AllocSettings.libraries.contains(allocLibrary) else {
+            throw ValidationError("--alloc-library \(allocLibrary): expected one of "
+                + AllocSettings.libraries.joined(separator: ", "))
+        }
+        return AllocSettings(library: allocLibrary, sampleEvery: every)
     }
 
     func parsedProbes() throws -> [ProbeName]? {
@@ -83,9 +103,10 @@ struct Record: ParsableCommand {
             stdoutPath: quiet ? dir.appendingPathComponent("target.stdout").path : nil,
             stderrPath: quiet ? dir.appendingPathComponent("target.stderr").path : nil)
         let explicit = try parsedProbes()
-        let options = RecordOptions(launch: launch, probes: explicit ?? ProbeName.allCases,
+        var options = RecordOptions(launch: launch, probes: explicit ?? ProbeName.allCases,
                                     probesExplicit: explicit != nil, frequencyHz: freq,
                                     timeoutSeconds: timeout, durationSeconds: duration)
+        options.alloc = try allocSettings()
         let recording: Recording
         do {
             recording = try Recorder(interruption: Interruption.shared).record(options)

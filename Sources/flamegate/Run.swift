@@ -11,33 +11,15 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run scenarios and compare them with their baselines.")
 
-    @Argument(help: "Scenario files or directories (default: scenarios).")
-    var paths: [String] = ["scenarios"]
-
-    @Option(help: "Directory of the baselines.")
-    var baselines: String = "baselines"
-
-    @Option(help: "Run only shard K of N (K/N), a stable subset of the scenarios.")
-    var shard: String?
-
-    @Option(help: "Override every scenario's repetitions (at least 2).")
-    var repetitions: Int?
+    @OptionGroup var selection: ScenarioSelection
 
     @OptionGroup var reports: ReportOptions
 
-    @Flag(help: "Show libbpf's messages.")
-    var verbose = false
-
-    func validate() throws {
-        if let shard, Shard(shard) == nil { throw ValidationError("--shard \(shard): expected K/N with 1 ≤ K ≤ N") }
-        if let repetitions, repetitions < 2 { throw ValidationError("--repetitions \(repetitions): expected at least 2") }
-    }
-
     func run() throws {
-        let gate = GateRunner(paths: paths, shard: shard.flatMap(Shard.init), repetitions: repetitions, verbose: verbose)
+        let gate = selection.gate
         let scenarios = gate.loadScenarios()
         // every baseline must be readable before anything runs
-        let store = BaselineStore(directory: URL(fileURLWithPath: baselines))
+        let store = BaselineStore(directory: URL(fileURLWithPath: selection.baselines))
         var loaded: [String: Baseline] = [:]
         var problems: [String] = []
         for s in scenarios {
@@ -50,7 +32,7 @@ struct Run: ParsableCommand {
         if !problems.isEmpty { fail(problems.joined(separator: "\nflamegate: error: ")) }
         let started = Date()
         let runs = gate.measure(scenarios)
-        let report = RunReport(startedAt: started, environment: .current(), shard: shard,
+        let report = RunReport(startedAt: started, environment: .current(), shard: selection.shard,
                                scenarios: runs.map { ScenarioReport(run: $0, baseline: loaded[$0.scenario.name]) })
         do {
             throw ExitCode(try reports.emit(report))

@@ -95,7 +95,7 @@ import Testing
         }
         let c = ScenarioComparator.compare(baseline: [Self.baseline()], current: [now], thresholds: Thresholds())
         let wall = c.metrics.first { $0.metric == "wall_time" }
-        #expect(wall?.note == "unavailable: no clock")
+        #expect(wall?.note == "not evaluated: no clock", "a threshold that cannot be checked")
         #expect(wall?.verdict == .inconclusive)
         #expect(wall?.currentMedian == nil)
     }

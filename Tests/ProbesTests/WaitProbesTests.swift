@@ -104,13 +104,17 @@ struct WaitProbesTests {
         let dir = TestPaths.root.appendingPathComponent(".build/fsync-test-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
+        // bpftrace counts while the writer runs, the window flamegate records;
+        // the journal commits the kernel does seconds later are neither's
         let script = """
+            tracepoint:sched:sched_process_exec /comm == "fsync_writer"/ { @on = 1; }
+            tracepoint:sched:sched_process_exit /comm == "fsync_writer"/ { @on = 0; }
             tracepoint:block:block_rq_issue { @start[args->dev, args->sector] = nsecs; }
-            tracepoint:block:block_rq_complete /@start[args->dev, args->sector]/ {
+            tracepoint:block:block_rq_complete /@on && @start[args->dev, args->sector]/ {
               @us = hist((nsecs - @start[args->dev, args->sector]) / 1000); @n = count();
               delete(@start[args->dev, args->sector]);
             }
-            END { clear(@start); }
+            END { clear(@start); clear(@on); }
             """
         let (r, reference) = try BpftraceReference.during(script) {
             try Self.record([try Fixtures.c("fsync_writer").path, dir.appendingPathComponent("data").path, "200"],

@@ -6,19 +6,30 @@ Rows: a CPU-bound target alone vs under `flamegate record` at 99 Hz and
 configuration alike; the target's own work time (measured inside it) is
 compared, so flamegate's start-up and symbolization do not count as overhead
 on the target (they are reported in their own column). Plus symbolization
-speed. Writes a Markdown table to .output/bench.md and prints it.
+speed, and the alloc probe (issue #5): a loop of malloc/free pairs alone,
+traced exactly, sampled, and under bpftrace merely counting the calls, as
+ratios to the loop alone. Writes a Markdown table to .output/bench.md and
+prints it.
 """
+import json
 import os
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("FLAMEGATE", os.path.join(ROOT, ".build/release/flamegate"))
 RUNS = int(os.environ.get("BENCH_RUNS", "11"))
 ITERATIONS = os.environ.get("BENCH_ITERATIONS", "1000000000")
 OUT = os.path.join(ROOT, ".output", "bench.md")
+ALLOC_RUNS = int(os.environ.get("BENCH_ALLOC_RUNS", "5"))
+ALLOC_PAIRS = os.environ.get("BENCH_ALLOC_PAIRS", "1000000")
+ALLOC_SAMPLE = os.environ.get("BENCH_ALLOC_SAMPLE", "512KiB")
+LEAKS = 4  # 1 MiB buffers malloc_loop leaks after its loop
 
 
 def build_target(tmp, source="scenarios/targets/fixedwork.c"):
@@ -41,7 +52,6 @@ def run_alone(exe, arg=ITERATIONS):
 
 def run_recorded(exe, freq, tmp, arg=ITERATIONS, probes="cpu"):
     out_dir = os.path.join(tmp, "rec-%d-%s" % (freq, probes.replace(",", "-")))
-    import time
     start = time.monotonic()
     subprocess.run([BIN, "record", "--quiet", "--probes", probes, "--freq", str(freq), "-o", out_dir,
                     "--", exe, arg], check=True, capture_output=True, text=True)
@@ -73,6 +83,93 @@ def interleaved(configs, label):
     return rows
 
 
+def leaked_bytes(out_dir):
+    with open(os.path.join(out_dir, "profile.json")) as f:
+        allocations = json.load(f).get("allocations") or {}
+    return sum(group["bytes"] for group in allocations.get("leaks", []))
+
+
+def run_alloc(exe, tmp, sample):
+    """The loop under `flamegate record --probes alloc`: its work time and the leaked bytes found."""
+    out_dir = os.path.join(tmp, "alloc-%s" % sample)
+    subprocess.run([BIN, "record", "--quiet", "--probes", "alloc", "--alloc-sample", sample, "-o", out_dir,
+                    "--", exe, ALLOC_PAIRS, str(LEAKS)], check=True, capture_output=True, text=True)
+    with open(os.path.join(out_dir, "target.stdout")) as f:
+        return work_seconds(f.read()), leaked_bytes(out_dir)
+
+
+def run_bpftrace(exe, tmp, libc):
+    """The loop alone while bpftrace counts every malloc and free with uprobes (the issue's anchor)."""
+    log = os.path.join(tmp, "bpftrace.out")
+    script = 'BEGIN { printf("ready\\n"); } uprobe:%s:malloc, uprobe:%s:free { @calls = count(); }' % (libc, libc)
+    with open(log, "w") as out:
+        bpftrace = subprocess.Popen(["bpftrace", "-B", "line", "-e", script], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while "ready" not in open(log).read():
+            if time.monotonic() > deadline or bpftrace.poll() is not None:
+                raise RuntimeError("bpftrace did not start: %s" % open(log).read())
+            time.sleep(0.05)
+        work, _ = run_alone(exe, ALLOC_PAIRS)
+    finally:
+        bpftrace.send_signal(signal.SIGINT)
+        bpftrace.wait()
+    return work, None
+
+
+def system_libc():
+    with open("/proc/self/maps") as f:
+        for line in f:
+            if line.rstrip().endswith("/libc.so.6"):
+                return line.split()[-1]
+    raise RuntimeError("no libc.so.6 in /proc/self/maps")
+
+
+def foreign_uprobes():
+    """Processes holding uprobes right now (another recording or bpftrace on libc makes every
+    malloc of the machine trap, the loop alone included)."""
+    try:
+        out = subprocess.run(["bpftool", "perf", "show"], capture_output=True, text=True).stdout
+    except OSError:
+        return set()
+    return {line.split()[1] for line in out.splitlines() if "uprobe" in line and line.startswith("pid ")}
+
+
+def alloc_rows(tmp):
+    """Issue #5: 1M malloc/free pairs alone, traced exactly, sampled, and under bpftrace, interleaved."""
+    busy = foreign_uprobes()
+    if busy:
+        print("warning: processes %s hold uprobes: the alloc rows are not reliable" % ", ".join(sorted(busy)),
+              file=sys.stderr)
+    exe = build_target(tmp, "Tests/Fixtures/malloc_loop.c")
+    configs = [("alone", lambda: (run_alone(exe, ALLOC_PAIRS)[0], None)),
+               ("alloc exact (uprobes on libc)", lambda: run_alloc(exe, tmp, "1")),
+               ("alloc sampled (every %s)" % ALLOC_SAMPLE, lambda: run_alloc(exe, tmp, ALLOC_SAMPLE))]
+    if shutil.which("bpftrace"):
+        libc = system_libc()
+        configs.append(("bpftrace counting malloc+free", lambda: run_bpftrace(exe, tmp, libc)))
+    work = {name: [] for name, _ in configs}
+    found = {name: [] for name, _ in configs}
+    for i in range(ALLOC_RUNS):
+        k = i % len(configs)
+        for name, fn in configs[k:] + configs[:k]:
+            seconds, leaked = fn()
+            work[name].append(seconds)
+            if leaked is not None:
+                found[name].append(leaked)
+    base = statistics.median(work["alone"])
+    rows = ["", "## alloc probe: %s malloc/free pairs (`Tests/Fixtures/malloc_loop.c`)" % ALLOC_PAIRS, "",
+            "Work time of the loop measured inside the target, median of %d interleaved runs; then the target "
+            "leaks %d buffers of 1 MiB, which each recording must find." % (ALLOC_RUNS, LEAKS), "",
+            "| configuration | median work s | × alone | leaks found |", "|---|---|---|---|"]
+    for name, _ in configs:
+        med = statistics.median(work[name])
+        leaks = "-" if not found[name] else "%s of %d MiB" % (
+            "/".join(sorted({"%.0f" % (b / 2**20) for b in found[name]})), LEAKS)
+        rows.append("| %s | %.4f | %.1f× | %s |" % (name, med, med / base, leaks))
+    return rows
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("make bench needs root (it loads BPF programs)")
@@ -88,6 +185,7 @@ def main():
                              ("record offcpu,sched,io", lambda: run_recorded(pong, 99, tmp, rounds,
                                                                              "offcpu,sched,io"))],
                             "pipe ping-pong")
+        alloc = alloc_rows(tmp)
     sym = subprocess.run([BIN, "bench-symbolize", "--frames", "100000"], check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()
     lines = ["# flamegate benchmarks", "",
@@ -98,7 +196,7 @@ def main():
                  RUNS, ITERATIONS), "",
              "| workload | configuration | runs | median work s | min work s | overhead | flamegate wall s |",
              "|---|---|---|---|---|---|---|"] + rows + ["", "Symbolization (`flamegate bench-symbolize`, %s):" %
-                                                    os.path.relpath(BIN, ROOT), ""] + ["- " + s for s in sym]
+                                                    os.path.relpath(BIN, ROOT), ""] + ["- " + s for s in sym] + alloc
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

@@ -29,6 +29,10 @@ public struct ScenarioReport: Codable, Sendable {
     public var outcome: Outcome
     /// Loud notes: a baseline from another machine, lost data, …
     public var warnings: [String]
+    /// What the detectors found; an error finding fails the scenario.
+    public var findings: [Finding]
+    /// Complexity exponents, for scenarios with a `sizes` sweep.
+    public var complexity: ComplexityReport?
 
     public var name: String { run.scenario.name }
 
@@ -53,18 +57,36 @@ public struct ScenarioReport: Codable, Sendable {
                 warnings.append("lost data\(size.size.map { " (size \($0))" } ?? ""): \(name) = \(count) over \(size.runs.count) runs")
             }
         }
+        findings = []
+        complexity = nil
         if run.failure != nil {
             comparison = nil
             outcome = .failed
-        } else if let baseline {
-            let c = ScenarioComparator.compare(baseline: baseline.sizes, current: run.sizes,
-                                               thresholds: run.scenario.thresholds, seed: seed)
-            comparison = c
-            outcome = Outcome(c.verdict)
         } else {
-            comparison = nil
-            outcome = .inconclusive
-            warnings.append("no baseline to compare with")
+            var c = baseline.map {
+                ScenarioComparator.compare(baseline: $0.sizes, current: run.sizes,
+                                           thresholds: run.scenario.thresholds, seed: seed)
+            }
+            let detected = Detectors.analyze(run: run, baseline: baseline, comparison: c)
+            findings = detected.findings
+            complexity = detected.complexity
+            if var comparison = c {
+                // cost that only moved (a rename) does not count against the scenario
+                for i in comparison.functions.indices where detected.excusedFunctions.contains(comparison.functions[i].name) {
+                    comparison.functions[i].verdict = .pass
+                }
+                comparison.verdict = Verdict.combine(comparison.metrics.filter(\.gated).map(\.verdict)
+                    + comparison.functions.map(\.verdict))
+                c = comparison
+            }
+            comparison = c
+            let failing = findings.contains { $0.severity == .error }
+            if let c {
+                outcome = failing ? .regressed : Outcome(c.verdict)
+            } else {
+                outcome = failing ? .regressed : .inconclusive
+                warnings.append("no baseline to compare with")
+            }
         }
         self.warnings = warnings
     }

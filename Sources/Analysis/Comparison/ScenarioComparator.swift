@@ -25,8 +25,13 @@ public enum ScenarioComparator {
             for run in before.runs + now.runs { ids.formUnion(run.metrics.keys); ids.formUnion(run.unavailable.keys) }
             for id in Metric.ordered(ids) {
                 let metric = Metric.named(id) ?? Metric(id: id, unit: "", threshold: nil, description: id)
+                // a metric that is zero in every run on both sides says nothing
+                let values = before.values(id) + now.values(id)
+                if !values.isEmpty, values.allSatisfy({ $0 == 0 }),
+                   !now.runs.contains(where: { $0.unavailable[id] != nil }) { continue }
                 metrics.append(compareMetric(metric, before, now, thresholds, seed))
             }
+            explainByContention(&metrics, size: now.size)
             functions += compareFunctions(before, now, thresholds)
         }
         let gated = metrics.filter(\.gated).map(\.verdict) + functions.map(\.verdict)
@@ -41,19 +46,66 @@ public enum ScenarioComparator {
                                       gated: metric.threshold != nil, baselineMedian: Descriptive.median(a),
                                       currentMedian: Descriptive.median(b), comparison: nil, verdict: .pass,
                                       note: nil)
-        if let reason = now.runs.lazy.compactMap({ $0.unavailable[metric.id] }).first {
-            result.note = "unavailable: \(reason)"
-            result.verdict = result.gated ? .inconclusive : .pass
+        if let reason = unavailableReason(metric.id, before, now) {
+            // a threshold that must hold but cannot be checked is inconclusive, never a pass;
+            // an optional one (a default ipc on a machine without PMU) just shows why
+            let required = metric.threshold.map(thresholds.requires) ?? false
+            result.gated = required
+            result.note = (required ? "not evaluated: " : "unavailable: ") + reason
+            result.verdict = required ? .inconclusive : .pass
+            return result
+        }
+        // counted with an absolute allowance, not a ratio (see ExactComparison)
+        if metric.threshold == .leakedBytes {
+            ExactComparison.apply(to: &result, before, now, allowance: tau)
             return result
         }
         do {
-            let c = try ScalarComparison.compare(baseline: a, current: b, tau: tau, seed: seed)
+            let (x, y) = Self.zeroFloored(a, b)
+            let c = metric.higherIsBetter
+                ? try ScalarComparison.compare(baseline: x.map { 1 / $0 }, current: y.map { 1 / $0 }, tau: tau,
+                                               seed: seed).reciprocal
+                : try ScalarComparison.compare(baseline: x, current: y, tau: tau, seed: seed)
             result.comparison = c
             result.verdict = c.verdict
         } catch {
             result.note = "not evaluated: \(error)"
         }
         return result
+    }
+
+    /// Why a metric has no values: the current runs' reason, else the baseline's.
+    static func unavailableReason(_ id: String, _ before: SizeResult, _ now: SizeResult) -> String? {
+        if let reason = now.runs.lazy.compactMap({ $0.unavailable[id] }).first { return reason }
+        return before.runs.lazy.compactMap { $0.unavailable[id] }.first.map { "the baseline could not measure it: \($0)" }
+    }
+
+    /// A longer wall time that the run-queue wait explains is the machine
+    /// being busier (other jobs on its CPUs), not the code being slower: when
+    /// the off-CPU time spent runnable rose by at least half the rise in wall
+    /// time, wall_time becomes INCONCLUSIVE with that reason.
+    static func explainByContention(_ metrics: inout [MetricComparison], size: Int?) {
+        guard let w = metrics.firstIndex(where: { $0.metric == Metric.wallTime.id && $0.size == size }),
+              metrics[w].verdict == .regressed,
+              let queued = metrics.first(where: { $0.metric == WaitCategory.runnable.metricID && $0.size == size }),
+              let wallNow = metrics[w].currentMedian, let wallBefore = metrics[w].baselineMedian,
+              let queuedNow = queued.currentMedian else { return }
+        let rise = wallNow - wallBefore, queueRise = queuedNow - (queued.baselineMedian ?? 0)
+        guard rise > 0, queueRise >= 0.5 * rise else { return }
+        metrics[w].verdict = .inconclusive
+        metrics[w].note = String(format: "not judged: the run-queue wait rose %.1f ms/run of the %.1f ms/run wall-time rise "
+            + "— the machine was busier, not the code slower", queueRise * 1e3, rise * 1e3)
+    }
+
+    /// Ratios need positive values: when some runs measured 0 (no lock waits
+    /// in the baseline, say), zeros become 1% of the larger median, so going
+    /// from nothing to something reads as a large ratio whose significance
+    /// the rank test still decides.
+    static func zeroFloored(_ a: [Double], _ b: [Double]) -> ([Double], [Double]) {
+        guard (a + b).contains(where: { $0 <= 0 }) else { return (a, b) }
+        let floor = 0.01 * max(Descriptive.median(a) ?? 0, Descriptive.median(b) ?? 0)
+        guard floor > 0 else { return (a, b) }
+        return (a.map { max($0, floor) }, b.map { max($0, floor) })
     }
 
     struct FunctionKey: Hashable {

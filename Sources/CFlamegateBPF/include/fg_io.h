@@ -10,8 +10,8 @@ struct fg_tracker;
 struct fg_io;
 
 /* `syscalls`: names (without sys_enter_) to time, at most FG_IO_MAX_SYSCALLS;
- * attached[i] is set to 0 or the -errno of attaching syscall i (e.g. -ENOENT
- * when this architecture has no such syscall). */
+ * attached[i] is set to 0, or -ENOENT when this architecture has no such
+ * syscall. */
 int fg_io__open(const struct fg_tracker *tracker, const char *const *syscalls, size_t count,
 		int *attached, struct fg_io **out);
 int fg_io__block_fd(const struct fg_io *p);

@@ -1,0 +1,142 @@
+import Model
+
+/// One complexity exponent: cost ≈ C·sizeᵏ over a `sizes:` sweep.
+public struct ComplexityFit: Codable, Sendable, Equatable {
+    /// nil: the whole run (CPU time); else a function's inclusive CPU time.
+    public var function: String?
+    public var exponent: Double
+    public var lower: Double
+    public var upper: Double
+    public var baselineExponent: Double?
+    public var points: Int
+
+    public init(function: String?, exponent: Double, lower: Double, upper: Double, baselineExponent: Double?,
+                points: Int) {
+        self.function = function
+        self.exponent = exponent
+        self.lower = lower
+        self.upper = upper
+        self.baselineExponent = baselineExponent
+        self.points = points
+    }
+}
+
+/// The exponents of a scenario with sizes: the whole run and each function
+/// with enough samples.
+public struct ComplexityReport: Codable, Sendable, Equatable {
+    public var whole: ComplexityFit?
+    public var functions: [ComplexityFit]
+
+    public init(whole: ComplexityFit?, functions: [ComplexityFit]) {
+        self.whole = whole
+        self.functions = functions
+    }
+}
+
+/// Fits log(cost) against log(size) (least squares, pairs-bootstrap CI) for
+/// the whole run and per function, and flags a function whose exponent's
+/// lower bound exceeds `complexity_exponent` or that grew by more than 0.3
+/// against the baseline ("parse_request: O(n^1.98), was O(n^1.02)").
+public enum ComplexityDetector {
+    public static let minimumSizes = 4
+    public static let minimumSpan = 10.0
+    public static let growthLimit = 0.3
+    public static let minimumSamples: UInt64 = 20
+
+    public static func analyze(_ sizes: [SizeResult], baseline: [SizeResult]?, threshold: Double)
+        -> (report: ComplexityReport?, findings: [Finding]) {
+        let measured = sizes.filter { $0.size != nil && !$0.runs.isEmpty }
+        let values = measured.compactMap(\.size)
+        guard values.count >= minimumSizes, let lo = values.min(), let hi = values.max(),
+              Double(hi) / Double(lo) >= minimumSpan else { return (nil, []) }
+        let baselineFits = baseline.map { fits($0) }
+        let now = fits(measured)
+        func withBaseline(_ fit: ComplexityFit) -> ComplexityFit {
+            var f = fit
+            f.baselineExponent = baselineFits?.first { $0.function == fit.function }?.exponent
+            return f
+        }
+        let report = ComplexityReport(whole: now.first { $0.function == nil }.map(withBaseline),
+                                      functions: now.filter { $0.function != nil }.map(withBaseline))
+        let flagged = report.functions.filter { f in
+            f.lower > threshold || (f.baselineExponent.map { f.exponent - $0 > growthLimit } ?? false)
+        }
+        guard let culprit = deepest(flagged, in: measured.max { ($0.size ?? 0) < ($1.size ?? 0) }!) else {
+            return (report, [])
+        }
+        let name = culprit.function!
+        let was = culprit.baselineExponent.map { String(format: ", was O(n^%.2f)", $0) } ?? ""
+        let largest = measured.max { ($0.size ?? 0) < ($1.size ?? 0) }!
+        let finding = Finding(
+            kind: .complexity, severity: .error, function: name,
+            callPath: largest.cpuProfile?.heaviestPath(to: name) ?? [name], size: nil,
+            summary: String(format: "%@: O(n^%.2f) [95%% CI %.2f–%.2f]%@", name, culprit.exponent, culprit.lower,
+                            culprit.upper, was),
+            evidence: [.init("exponent", culprit.exponent, ""), .init("exponent_ci_lower", culprit.lower, ""),
+                       .init("exponent_ci_upper", culprit.upper, ""), .init("threshold", threshold, "")]
+                + (culprit.baselineExponent.map { [.init("baseline_exponent", $0, "")] } ?? []),
+            hint: "look for a loop over the input inside a loop over the input (dedup, search, insert into an "
+                + "array) and use a hash set or a sorted structure")
+        return (report, [finding])
+    }
+
+    /// The most specific of the flagged functions: not a caller (by the heaviest
+    /// call paths of the largest size) of another flagged function that carries
+    /// at least half its time — parse_request rather than main, which contains it.
+    static func deepest(_ flagged: [ComplexityFit], in largest: SizeResult) -> ComplexityFit? {
+        let time = { (name: String) -> Double in
+            Descriptive.mean(largest.runs.map { run in
+                Double(run.functions.first { $0.name == name }?.inclusiveSamples ?? 0)
+            }) ?? 0
+        }
+        let paths = Dictionary(flagged.map { ($0.function!, largest.cpuProfile?.heaviestPath(to: $0.function!) ?? []) }) { a, _ in a }
+        let specific = flagged.filter { f in
+            !flagged.contains { g in
+                g.function != f.function && (paths[g.function!]?.dropLast().contains(f.function!) ?? false)
+                    && time(g.function!) >= 0.5 * time(f.function!)
+            }
+        }
+        return specific.max { time($0.function!) < time($1.function!) }
+    }
+
+    /// Whole-run fit on CPU time, and per-function fits on inclusive CPU time.
+    static func fits(_ sizes: [SizeResult]) -> [ComplexityFit] {
+        var out: [ComplexityFit] = []
+        var x: [Double] = [], y: [Double] = []
+        for s in sizes {
+            for v in s.values(Metric.cpuTime.id) where v > 0 {
+                x.append(Double(s.size!))
+                y.append(v)
+            }
+        }
+        if let f = fit(nil, x, y) { out.append(f) }
+        guard let largest = sizes.max(by: { ($0.size ?? 0) < ($1.size ?? 0) }) else { return out }
+        var candidates = Set<String>()
+        var totals: [String: UInt64] = [:]
+        for run in largest.runs { for f in run.functions { totals[f.name, default: 0] += f.inclusiveSamples } }
+        for (name, total) in totals where total >= minimumSamples { candidates.insert(name) }
+        for name in candidates.sorted() {
+            var fx: [Double] = [], fy: [Double] = []
+            var sizesWithData = 0
+            for s in sizes {
+                let period = Double(s.runs.first?.cpuPeriodNanoseconds ?? 0) / 1e9
+                let costs = s.runs.compactMap { run in run.functions.first { $0.name == name } }
+                    .map { Double($0.inclusiveSamples) * period }.filter { $0 > 0 }
+                if !costs.isEmpty { sizesWithData += 1 }
+                for c in costs {
+                    fx.append(Double(s.size!))
+                    fy.append(c)
+                }
+            }
+            guard sizesWithData >= minimumSizes, let f = fit(name, fx, fy) else { continue }
+            out.append(f)
+        }
+        return out
+    }
+
+    static func fit(_ function: String?, _ x: [Double], _ y: [Double]) -> ComplexityFit? {
+        guard let f = try? LogLogFit.fit(sizes: x, costs: y) else { return nil }
+        return ComplexityFit(function: function, exponent: f.slope, lower: f.slopeInterval.lower,
+                             upper: f.slopeInterval.upper, baselineExponent: nil, points: f.pointCount)
+    }
+}

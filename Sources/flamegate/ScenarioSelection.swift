@@ -1,0 +1,29 @@
+import ArgumentParser
+import Model
+
+/// Which scenarios to run and how, shared by `run` and `baseline update`.
+struct ScenarioSelection: ParsableArguments {
+    @Argument(help: "Scenario files or directories (default: scenarios).")
+    var paths: [String] = ["scenarios"]
+
+    @Option(help: "Directory of the baselines.")
+    var baselines: String = "baselines"
+
+    @Option(help: "Only shard K of N (K/N), a stable subset of the scenarios.")
+    var shard: String?
+
+    @Option(help: "Override every scenario's repetitions (at least 2).")
+    var repetitions: Int?
+
+    @Flag(help: "Show libbpf's messages.")
+    var verbose = false
+
+    func validate() throws {
+        if let shard, Shard(shard) == nil { throw ValidationError("--shard \(shard): expected K/N with 1 ≤ K ≤ N") }
+        if let repetitions, repetitions < 2 { throw ValidationError("--repetitions \(repetitions): expected at least 2") }
+    }
+
+    var gate: GateRunner {
+        GateRunner(paths: paths, shard: shard.flatMap(Shard.init), repetitions: repetitions, verbose: verbose)
+    }
+}

@@ -1,0 +1,186 @@
+import Model
+import Testing
+@testable import Analysis
+
+/// The detectors on hand-made measurements (issue #7).
+@Suite struct DetectorTests {
+    static func run(metrics: [String: Double], threads: [ThreadTime] = [], functions: [FunctionSamples] = [],
+                    samples: UInt64 = 100) -> RunMeasurement {
+        RunMeasurement(metrics: metrics, exit: TargetExit(code: 0), cpuSamples: samples, cpuPeriodNanoseconds: 1_000_000,
+                       functions: functions, lost: [], threads: threads)
+    }
+
+    static func profile(_ stacks: [([String], UInt64)], unit: ProfileUnit = .samples) -> TrimmedProfile {
+        TrimmedProfile(unit: unit, stacks: stacks.map { .init(frames: $0.0, value: $0.1) })
+    }
+
+    @Test func busyPollingNamesTheCallerOfTheClock() {
+        let thread = ThreadTime(pid: 1, tid: 1, name: "loop", wallSeconds: 0.4, cpuSeconds: 0.39, offCPUSeconds: [:],
+                                voluntaryBlocks: 2)
+        let cpu = Self.profile([(["loop", "main", "event_loop", "check_timeout", "__vdso_gettimeofday"], 300),
+                                (["loop", "main", "event_loop", "handle_timeout"], 20)])
+        let size = SizeResult(size: nil, runs: Array(repeating: Self.run(metrics: [:], threads: [thread]), count: 3),
+                              cpuProfile: cpu)
+        let findings = BusyPollingDetector.detect(size, policy: .fail)
+        #expect(findings.count == 1)
+        #expect(findings.first?.function == "check_timeout")
+        #expect(findings.first?.callPath == ["main", "event_loop", "check_timeout", "__vdso_gettimeofday"])
+        #expect(findings.first?.severity == .error)
+        #expect(BusyPollingDetector.detect(size, policy: .warn).first?.severity == .warning)
+        #expect(BusyPollingDetector.detect(size, policy: .off).isEmpty)
+    }
+
+    @Test func aSleepingLoopIsNotBusyPolling() {
+        let thread = ThreadTime(pid: 1, tid: 1, name: "loop", wallSeconds: 0.4, cpuSeconds: 0.01, offCPUSeconds: ["sleeping": 0.39],
+                                voluntaryBlocks: 40)
+        let cpu = Self.profile([(["loop", "main", "event_loop", "check_timeout", "__vdso_gettimeofday"], 5)])
+        let size = SizeResult(size: nil, runs: [Self.run(metrics: [:], threads: [thread])], cpuProfile: cpu)
+        #expect(BusyPollingDetector.detect(size, policy: .fail).isEmpty)
+    }
+
+    @Test func lockContentionNamesTheLockSiteAndTheWaker() {
+        let off = Self.profile([
+            (["w", "client", "acquire_connection", "pthread_cond_wait@@GLIBC_2.3.2", "futex_wait", "[off-cpu: sleeping]"], 5_000_000_000),
+            (["w", "client", "database_query", "__nanosleep", "[off-cpu: sleeping]"], 600_000_000),
+        ], unit: .nanoseconds)
+        let wake = Self.profile([
+            (["w", "client", "acquire_connection", "pthread_cond_wait@@GLIBC_2.3.2", "[woken by api]", "futex_wake",
+              "pthread_cond_signal@@GLIBC_2.3.2", "release_connection", "client"], 5_000_000_000),
+        ], unit: .nanoseconds)
+        let size = SizeResult(size: nil, runs: [], cpuProfile: nil, offCPUProfile: off, wakerProfile: wake)
+        let regressed = MetricComparison(metric: "offcpu.lock_wait", unit: "s", size: nil, gated: false,
+                                         baselineMedian: 0.08, currentMedian: 5.0, comparison: nil, verdict: .regressed,
+                                         note: nil)
+        let wall = MetricComparison(metric: "wall_time", unit: "s", size: nil, gated: true, baselineMedian: 0.1,
+                                    currentMedian: 0.7, comparison: nil, verdict: .regressed, note: nil)
+        var withWall = size
+        withWall.runs = [Self.run(metrics: ["wall_time": 0.7])]
+        let findings = WaitingDetector.detect(withWall, metrics: [regressed, wall])
+        #expect(findings.count == 1)
+        let f = findings[0]
+        #expect(f.kind == .contention)
+        #expect(f.function == "acquire_connection")
+        #expect(f.summary.contains("woken by release_connection"))
+        #expect(f.callPath.last == "pthread_cond_wait@@GLIBC_2.3.2")
+    }
+
+    @Test func smallWaitIncreasesAreNotFindings() {
+        let regressed = MetricComparison(metric: "offcpu.io_wait", unit: "s", size: nil, gated: false,
+                                         baselineMedian: 0.010, currentMedian: 0.015, comparison: nil,
+                                         verdict: .regressed, note: nil)
+        let size = SizeResult(size: nil, runs: [Self.run(metrics: ["wall_time": 1.0])], cpuProfile: nil)
+        #expect(WaitingDetector.detect(size, metrics: [regressed]).isEmpty, "5 ms of a 1 s run")
+    }
+
+    /// Runs of one size whose function costs follow `cost(n)` samples.
+    static func sweep(_ cost: (Double) -> Double) -> [SizeResult] {
+        [1000, 2000, 4000, 10000].map { n in
+            let runs = (0..<5).map { i -> RunMeasurement in
+                let jitter = 1 + 0.02 * Double(i - 2)
+                let work = UInt64(cost(Double(n)) * jitter)
+                return Self.run(metrics: ["cpu_time": Double(work + 50) / 1000],
+                                functions: [FunctionSamples(name: "main", module: "app", selfSamples: 0, inclusiveSamples: work + 50),
+                                            FunctionSamples(name: "parse_request", module: "app", selfSamples: work,
+                                                            inclusiveSamples: work)],
+                                samples: work + 50)
+            }
+            return SizeResult(size: n, runs: runs, cpuProfile: Self.profile([(["app", "main", "parse_request"], 1)]))
+        }
+    }
+
+    @Test func complexityFlagsTheQuadraticFunctionAgainstALinearBaseline() {
+        let linear = Self.sweep { $0 / 10 }, quadratic = Self.sweep { $0 * $0 / 100_000 }
+        let (report, findings) = ComplexityDetector.analyze(quadratic, baseline: linear, threshold: 1.3)
+        let parse = try! #require(report?.functions.first { $0.function == "parse_request" })
+        #expect(abs(parse.exponent - 2) < 0.05)
+        #expect(parse.lower <= 2 && parse.upper >= 2)
+        #expect(abs(parse.baselineExponent! - 1) < 0.05)
+        #expect(findings.count == 1)
+        #expect(findings.first?.function == "parse_request", "the deepest flagged function, not main")
+        #expect(findings.first?.summary.hasPrefix("parse_request: O(n^2.0") == true)
+        let (_, none) = ComplexityDetector.analyze(linear, baseline: linear, threshold: 1.3)
+        #expect(none.isEmpty)
+    }
+
+    @Test func complexityNeedsFourSizesOverAnOrderOfMagnitude() {
+        let narrow = Array(Self.sweep { $0 }.prefix(3))
+        #expect(ComplexityDetector.analyze(narrow, baseline: nil, threshold: 1.3).report == nil)
+    }
+
+    static func fc(_ name: String, _ module: String = "app", before: Double, after: Double, beforeShare: Double,
+                   afterShare: Double, verdict: Verdict) -> FunctionComparison {
+        FunctionComparison(name: name, module: module, size: nil, baselineShare: beforeShare, currentShare: afterShare,
+                           baselineSelfShare: 0, currentSelfShare: 0, baselineSeconds: before, currentSeconds: after,
+                           pValue: 0.001, adjustedPValue: 0.001, verdict: verdict)
+    }
+
+    @Test func hotspotNamesTheCulpritNotItsCallersOrLibraries() {
+        let functions = [Self.fc("main", before: 1, after: 1.2, beforeShare: 100, afterShare: 100, verdict: .regressed),
+                         Self.fc("handle", before: 0.5, after: 0.7, beforeShare: 50, afterShare: 58, verdict: .regressed),
+                         Self.fc("memcpy", "libc.so.6", before: 0.1, after: 0.3, beforeShare: 10, afterShare: 25, verdict: .regressed)]
+        let profile = Self.profile([(["t", "main", "handle", "memcpy"], 10)])
+        let now = SizeResult(size: nil, runs: [], cpuProfile: profile)
+        let c = ScenarioComparison(metrics: [], functions: functions, verdict: .regressed)
+        let result = HotspotDetector.detect(c, now: now, before: nil)
+        #expect(result.findings.map(\.function) == ["handle"])
+        #expect(result.findings.first?.callPath == ["main", "handle"])
+    }
+
+    @Test func renamedFunctionIsACostShiftNotARegression() {
+        let functions = [Self.fc("parse_v2", before: 0, after: 0.30, beforeShare: 0, afterShare: 30, verdict: .regressed),
+                         Self.fc("parse", before: 0.31, after: 0, beforeShare: 31, afterShare: 0, verdict: .improved)]
+        let now = SizeResult(size: nil, runs: [], cpuProfile: Self.profile([(["t", "main", "parse_v2"], 30)]))
+        let before = SizeResult(size: nil, runs: [], cpuProfile: Self.profile([(["t", "main", "parse"], 31)]))
+        let c = ScenarioComparison(metrics: [], functions: functions, verdict: .regressed)
+        let result = HotspotDetector.detect(c, now: now, before: before)
+        #expect(result.excused == ["parse_v2"])
+        #expect(result.findings.map(\.kind) == [.hotspotShift])
+        #expect(result.findings.first?.severity == .warning)
+        let elsewhere = SizeResult(size: nil, runs: [], cpuProfile: Self.profile([(["t", "other", "parse_v2"], 30)]))
+        #expect(HotspotDetector.detect(c, now: elsewhere, before: before).excused.isEmpty, "different callers")
+    }
+
+    @Test func ioLatencyNamesTheSyncPath() {
+        let p99 = MetricComparison(metric: "io.syscall.fsync.p99", unit: "s", size: nil, gated: true,
+                                   baselineMedian: 0.002, currentMedian: 0.008,
+                                   comparison: ScalarComparison(ratio: 4, ciLower: 3, ciUpper: 5, pValue: 0.001,
+                                                                testMethod: .exact, verdict: .regressed, tau: 0.1,
+                                                                alpha: 0.05, nBaseline: 10, nCurrent: 10),
+                                   verdict: .regressed, note: nil)
+        let off = Self.profile([(["w", "main", "commit_journal", "fsync", "[off-cpu: uninterruptible]"], 100)], unit: .nanoseconds)
+        let size = SizeResult(size: nil, runs: [], cpuProfile: nil, offCPUProfile: off)
+        let findings = IOLatencyDetector.detect(size, metrics: [p99])
+        #expect(findings.first?.function == "commit_journal")
+        #expect(findings.first?.summary.hasPrefix("fsync p99 8.0 ms, was 2.0 ms") == true)
+    }
+
+    @Test func waitCategories() {
+        #expect(WaitCategory.classify(frames: ["t", "f", "pthread_mutex_lock@@GLIBC_2.2.5", "__lll_lock_wait"], state: "sleeping") == .lock)
+        #expect(WaitCategory.classify(frames: ["t", "f", "fsync"], state: "sleeping") == .io)
+        #expect(WaitCategory.classify(frames: ["t", "f", "read"], state: "uninterruptible") == .io)
+        #expect(WaitCategory.classify(frames: ["t", "f", "recv", "sk_wait_data"], state: "sleeping") == .network)
+        #expect(WaitCategory.classify(frames: ["t", "f", "__nanosleep"], state: "sleeping") == .sleep)
+        #expect(WaitCategory.classify(frames: ["t", "f"], state: "runnable") == .runnable)
+        #expect(WaitCategory.lock.site(in: ["t", "main", "take_lock", "pthread_mutex_lock@@GLIBC_2.2.5"])?.site == "take_lock")
+    }
+}
+
+@Suite struct ContentionExplanationTests {
+    static func m(_ id: String, _ before: Double, _ after: Double, _ verdict: Verdict) -> MetricComparison {
+        MetricComparison(metric: id, unit: "s", size: nil, gated: id == "wall_time", baselineMedian: before,
+                         currentMedian: after, comparison: nil, verdict: verdict, note: nil)
+    }
+
+    @Test func wallTimeExplainedByRunQueueWaitIsNotARegression() {
+        var metrics = [Self.m("wall_time", 0.100, 0.140, .regressed), Self.m("offcpu.runnable_wait", 0.001, 0.035, .regressed)]
+        ScenarioComparator.explainByContention(&metrics, size: nil)
+        #expect(metrics[0].verdict == .inconclusive)
+        #expect(metrics[0].note?.contains("machine was busier") == true)
+    }
+
+    @Test func wallTimeNotExplainedStaysRegressed() {
+        var metrics = [Self.m("wall_time", 0.100, 0.140, .regressed), Self.m("offcpu.runnable_wait", 0.001, 0.005, .pass)]
+        ScenarioComparator.explainByContention(&metrics, size: nil)
+        #expect(metrics[0].verdict == .regressed)
+    }
+}

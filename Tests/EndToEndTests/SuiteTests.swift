@@ -1,0 +1,70 @@
+import Analysis
+import Foundation
+import Model
+import Reports
+import Testing
+import TestSupport
+
+/// The bundled suite of the reference article's five regressions (issue #7):
+/// baselines from the good variants, then every bad variant fails with the
+/// right finding naming the right function, and the good variants pass.
+@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
+struct SuiteTests {
+    static let scenarios = ["api-pool", "event-loop", "journal-writer", "parse-request"]
+        + (FileManager.default.fileExists(atPath: TestPaths.root.appendingPathComponent("bpf/alloc.bpf.c").path)
+            ? ["image-leak"] : [])
+
+    /// Fresh baselines of the good variants, in a temporary directory.
+    static let baselines: Result<String, Error> = Result {
+        let dir = TestPaths.temporaryDirectory("suite-baselines").path
+        let files = scenarios.map { TestPaths.root.appendingPathComponent("scenarios/\($0).yaml").path }
+        let r = try CLI.run(["baseline", "update"] + files + ["--baselines", dir])
+        guard r.status == 0 else { throw CommandError.failed("baseline update", r) }
+        return dir
+    }
+
+    static func run(variant: String) throws -> RunReport {
+        let dir = try baselines.get()
+        let json = TestPaths.temporaryDirectory("suite-\(variant)").appendingPathComponent("results.json")
+        var env = ProcessInfo.processInfo.environment
+        env["VARIANT"] = variant
+        let files = scenarios.map { TestPaths.root.appendingPathComponent("scenarios/\($0).yaml").path }
+        let r = try CLI.run(["run"] + files + ["--baselines", dir, "--json", json.path, "--no-color"], environment: env)
+        #expect(r.status == (variant == "bad" ? 1 : 0), "\(r.stdout)\n\(r.stderr)")
+        return try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json))
+    }
+
+    @Test func badVariantsFailWithTheRightFinding() throws {
+        let report = try Self.run(variant: "bad")
+        func finding(_ name: String) -> [Finding] {
+            report.scenarios.first { $0.name == name }?.findings.filter { $0.severity == .error } ?? []
+        }
+        for s in report.scenarios { #expect(s.outcome == .regressed, "\(s.name): \(s.outcome)") }
+        #expect(finding("api-pool").contains { $0.kind == .contention && $0.function == "acquire_connection"
+            && $0.summary.contains("woken by release_connection") }, "\(finding("api-pool").map(\.summary))")
+        #expect(finding("event-loop").contains { $0.kind == .busyPolling && $0.function == "check_timeout"
+            && $0.callPath.last?.contains("gettimeofday") == true }, "\(finding("event-loop").map(\.summary))")
+        #expect(finding("journal-writer").contains { ($0.kind == .ioWait || $0.kind == .ioLatency)
+            && $0.function == "commit_journal" && $0.callPath.last == "fsync" }, "\(finding("journal-writer").map(\.summary))")
+        let complexity = finding("parse-request").first { $0.kind == .complexity }
+        #expect(complexity?.function == "parse_request", "\(finding("parse-request").map(\.summary))")
+        let fit = report.scenarios.first { $0.name == "parse-request" }?.complexity?.functions
+            .first { $0.function == "parse_request" }
+        #expect((fit?.lower ?? 0) > 1.5 && (fit?.upper ?? 0) >= 1.9, "O(n²): \(String(describing: fit))")
+        if Self.scenarios.contains("image-leak") {
+            #expect(finding("image-leak").contains { $0.kind == .leak && ["alloc_buffer", "process_image"].contains($0.function) },
+                    "\(finding("image-leak").map(\.summary))")
+        }
+    }
+
+    @Test func goodVariantsHaveNoFindingsAndDoNotRegress() throws {
+        let report = try Self.run(variant: "good")
+        for s in report.scenarios {
+            #expect(s.outcome != .regressed && s.outcome != .failed, "\(s.name): \(s.outcome) \(s.findings.map(\.summary))")
+            #expect(s.findings.filter { $0.severity == .error }.isEmpty, "\(s.name): \(s.findings.map(\.summary))")
+        }
+        let fit = report.scenarios.first { $0.name == "parse-request" }?.complexity?.functions
+            .first { $0.function == "parse_request" }
+        #expect((fit?.lower ?? 9) <= 1.15 && (fit?.upper ?? 0) >= 0.9, "O(n): \(String(describing: fit))")
+    }
+}
