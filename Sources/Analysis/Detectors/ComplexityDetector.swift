@@ -135,7 +135,7 @@ public enum ComplexityDetector {
     }
 
     static func fit(_ function: String?, _ x: [Double], _ y: [Double]) -> ComplexityFit? {
-        guard let f = try? LogLogFit.fit(sizes: x, costs: y) else { return nil }
+        guard let f = try? LogLogFit.fit(sizes: x, costs: y, estimator: .theilSen) else { return nil }
         return ComplexityFit(function: function, exponent: f.slope, lower: f.slopeInterval.lower,
                              upper: f.slopeInterval.upper, baselineExponent: nil, points: f.pointCount)
     }

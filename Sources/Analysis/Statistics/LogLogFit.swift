@@ -11,7 +11,13 @@ import Darwin
 /// 2 for a quadratic loop), and a bootstrap interval says how sure that is.
 ///
 /// Why log–log: a power law is a straight line there, and the slope does not
-/// depend on the units of size or cost. Why a pairs bootstrap (Efron &
+/// depend on the units of size or cost. Two line estimators: least squares,
+/// and Theil–Sen (Sen 1968, "Estimates of the regression coefficient based on
+/// Kendall's tau", JASA 63) — the median of the slopes between every two
+/// points of different sizes. Timing noise on a shared machine is one-sided
+/// and heavy-tailed (a run whose core is shared with another job takes twice
+/// as long); least squares follows those runs, Theil–Sen ignores up to 29% of
+/// them. Why a pairs bootstrap (Efron &
 /// Tibshirani 1993, §9.5): it resamples whole (size, cost) observations, so it
 /// stays honest when the noise grows with size, which timing noise does.
 public struct LogLogFit: Codable, Sendable, Equatable {
@@ -27,6 +33,16 @@ public struct LogLogFit: Codable, Sendable, Equatable {
     public var slopeInterval: ConfidenceInterval
     /// Number of (size, cost) observations fitted.
     public var pointCount: Int
+
+    /// How the line is fitted.
+    public enum Estimator: String, Codable, Sendable {
+        /// Ordinary least squares; r² is the squared correlation.
+        case leastSquares
+        /// Theil–Sen: median pairwise slope, intercept the median of
+        /// log(cost) − slope·log(size) (SciPy's `theilslopes(method="joint")`);
+        /// r² is 1 − residual/total sum of squares about that line, floored at 0.
+        case theilSen
+    }
 
     public init(slope: Double, intercept: Double, rSquared: Double,
                 slopeInterval: ConfidenceInterval, pointCount: Int) {
@@ -49,7 +65,7 @@ public struct LogLogFit: Codable, Sendable, Equatable {
     public static func fit(sizes: [Double], costs: [Double],
                            resamples: Int = Bootstrap.defaultResamples,
                            confidence: Double = Bootstrap.defaultConfidence,
-                           seed: UInt64 = 0x5EED) throws -> LogLogFit {
+                           seed: UInt64 = 0x5EED, estimator: Estimator = .leastSquares) throws -> LogLogFit {
         guard sizes.count == costs.count else {
             throw AnalysisError.lengthMismatch(first: "sizes", firstCount: sizes.count,
                                                second: "costs", secondCount: costs.count)
@@ -66,7 +82,14 @@ public struct LogLogFit: Codable, Sendable, Equatable {
         }
         let x = sizes.map { log($0) }
         let y = costs.map { log($0) }
-        guard let line = leastSquares(x, y) else {
+        var scratch: [Double] = []
+        let line: (_ x: [Double], _ y: [Double]) -> (slope: Double, intercept: Double, rSquared: Double)? = {
+            switch estimator {
+            case .leastSquares: leastSquares($0, $1)
+            case .theilSen: theilSen($0, $1, scratch: &scratch)
+            }
+        }
+        guard let fitted = line(x, y) else {
             throw AnalysisError.tooFewDistinctValues(sample: "sizes", needed: 2, got: Set(x).count)
         }
 
@@ -81,9 +104,9 @@ public struct LogLogFit: Codable, Sendable, Equatable {
                 drawX[index] = x[pick]
                 drawY[index] = y[pick]
             }
-            if let resampled = leastSquares(drawX, drawY) { slopes.append(resampled.slope) }
+            if let resampled = line(drawX, drawY) { slopes.append(resampled.slope) }
         }
-        return LogLogFit(slope: line.slope, intercept: line.intercept, rSquared: line.rSquared,
+        return LogLogFit(slope: fitted.slope, intercept: fitted.intercept, rSquared: fitted.rSquared,
                          slopeInterval: Bootstrap.percentileInterval(of: slopes,
                                                                      confidence: confidence)!,
                          pointCount: sizes.count)
@@ -113,6 +136,34 @@ public struct LogLogFit: Codable, Sendable, Equatable {
         let slope = sxy / sxx
         let intercept = (y[0] + meanY) - slope * (x[0] + meanX)
         let rSquared = syy > 0 ? min(1, sxy * sxy / (sxx * syy)) : 1
+        return (slope, intercept, rSquared)
+    }
+
+    /// Theil–Sen line; `nil` when all x are equal. `scratch` is reused between calls.
+    static func theilSen(_ x: [Double], _ y: [Double], scratch: inout [Double])
+        -> (slope: Double, intercept: Double, rSquared: Double)? {
+        let n = x.count
+        let needed = max(n, n * (n - 1) / 2)
+        if scratch.count < needed { scratch = [Double](repeating: 0, count: needed) }
+        var count = 0
+        for i in 0..<n {
+            for j in (i + 1)..<n where x[i] != x[j] {
+                scratch[count] = (y[j] - y[i]) / (x[j] - x[i])
+                count += 1
+            }
+        }
+        guard count > 0 else { return nil }
+        let slope = Selection.medianInPlace(&scratch, count: count)
+        for i in 0..<n { scratch[i] = y[i] - slope * x[i] }
+        let intercept = Selection.medianInPlace(&scratch, count: n)
+        let meanY = y.reduce(0, +) / Double(n)
+        var residual = 0.0, total = 0.0
+        for i in 0..<n {
+            let r = y[i] - (intercept + slope * x[i])
+            residual += r * r
+            total += (y[i] - meanY) * (y[i] - meanY)
+        }
+        let rSquared = total > 0 ? max(0, 1 - residual / total) : 1
         return (slope, intercept, rSquared)
     }
 }
