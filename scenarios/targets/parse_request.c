@@ -10,6 +10,7 @@
 #include <string.h>
 
 static uint64_t *table;
+static volatile size_t last_unique;
 static size_t table_size;
 
 static uint64_t mix(uint64_t seed, size_t i)
@@ -20,10 +21,10 @@ static uint64_t mix(uint64_t seed, size_t i)
 	return (x ^ (x >> 29)) >> 8;
 }
 
-/* one item in ten repeats an earlier one */
+/* one item in ten repeats the one before it */
 static uint64_t item(uint64_t seed, size_t i)
 {
-	return i % 10 == 9 ? mix(seed, i / 2) : mix(seed, i);
+	return i % 10 == 9 ? mix(seed, i - 1) : mix(seed, i);
 }
 
 __attribute__((noinline)) static size_t dedup_hash(const uint64_t *items, size_t n)
@@ -46,8 +47,11 @@ __attribute__((noinline)) static size_t parse_request(uint64_t *items, size_t n,
 {
 	for (size_t i = 0; i < n; i++)
 		items[i] = item(seed, i);
-	if (!bad)
-		return dedup_hash(items, n);
+	if (!bad) {
+		size_t unique = dedup_hash(items, n);
+		last_unique = unique; /* not a tail call: parse_request stays on the stack */
+		return unique;
+	}
 	/* the "deployment": every item compared with every earlier one */
 	size_t unique = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -73,7 +77,7 @@ int main(int argc, char **argv)
 	table_size = 2 * n + 1;
 	table = malloc(table_size * sizeof(*table));
 	uint64_t *items = malloc(n * sizeof(*items));
-	int requests = bad ? 40 : 4000;
+	int requests = bad ? 8 : 1000;
 	size_t unique = 0;
 	for (int r = 0; r < requests; r++)
 		unique += parse_request(items, n, (uint64_t)r, bad);

@@ -65,7 +65,7 @@ public struct ScenarioReport: Codable, Sendable {
         } else {
             var c = baseline.map {
                 ScenarioComparator.compare(baseline: $0.sizes, current: run.sizes,
-                                           thresholds: run.scenario.thresholds, seed: seed)
+                                           thresholds: Self.effectiveThresholds(run.scenario), seed: seed)
             }
             let detected = Detectors.analyze(run: run, baseline: baseline, comparison: c)
             findings = detected.findings
@@ -100,6 +100,18 @@ public struct SizedProfile: Codable, Sendable {
     public init(size: Int?, profile: TrimmedProfile) {
         self.size = size
         self.profile = profile
+    }
+}
+
+extension ScenarioReport {
+    /// The scenario's thresholds, with leaked bytes no finer than what the
+    /// alloc probe resolves: in sampled mode (`sample_every` > 1) leaks of
+    /// blocks smaller than the interval are estimates that differ from run to
+    /// run, so only a change of at least one interval counts.
+    static func effectiveThresholds(_ scenario: Scenario) -> Thresholds {
+        var t = scenario.thresholds
+        if scenario.alloc.sampleEvery > 1 { t.leakedBytes = max(t.leakedBytes, scenario.alloc.sampleEvery) }
+        return t
     }
 }
 

@@ -170,7 +170,9 @@ public enum ScenarioComparator {
     /// program, which a uniformly faster or slower machine does not move (a
     /// 10% slower function that is 80% of the program has odds ratio 1.10
     /// while its share rises only 1.5 points). A regression must also cost
-    /// more absolute time; an improvement must save at least `cpu_time` of
+    /// at least half of `cpu_time` more absolute time (so a function near 100%
+    /// of the samples, whose odds swing with any change in the small rest, is
+    /// not blamed for a +0.4% drift); an improvement must save at least `cpu_time` of
     /// absolute time — the rest of the program getting slower lowers a
     /// function's share and odds without improving it. A large move that is
     /// not significant is inconclusive.
@@ -178,7 +180,8 @@ public enum ScenarioComparator {
         let significant = f.adjustedPValue < falseDiscoveryRate
         let odds = f.oddsRatio
         let time = f.timeRatio ?? (f.currentSeconds > 0 ? .infinity : 1)
-        if significant, f.deltaPoints > 0, f.deltaPoints >= t.functionSharePoints || odds >= 1 + t.cpuTime, time > 1 {
+        if significant, f.deltaPoints > 0, f.deltaPoints >= t.functionSharePoints || odds >= 1 + t.cpuTime,
+           time >= 1 + t.cpuTime / 2 {
             return .regressed
         }
         if significant, f.deltaPoints < 0, -f.deltaPoints >= t.functionSharePoints || odds <= 1 / (1 + t.cpuTime),
