@@ -75,6 +75,24 @@ import Testing
         #expect(hot.verdict != .regressed)
     }
 
+    @Test func aSmallFunctionMustCostAPercentOfTheProgram() {
+        // the rest of the program got 3× faster; a start-up function of 20 samples
+        // took 25 — its share and odds soar but +5 ms is 0.5% of the 1 s baseline.
+        // The same function taking 40 (+2% of the program) is a regression.
+        let base = Self.size(walls: Self.jitter.map { 1.0 + $0 }, hot: Self.jitter.map { UInt64(20 + $0 * 100) },
+                             other: Self.jitter.map { UInt64(980 - $0 * 500) })
+        func now(_ hot: UInt64) -> SizeResult {
+            Self.size(walls: Self.jitter.map { 0.35 + $0 }, hot: Self.jitter.map { UInt64(Double(hot) + $0 * 100) },
+                      other: Self.jitter.map { UInt64(330 - $0 * 500) })
+        }
+        let tiny = ScenarioComparator.compare(baseline: [base], current: [now(25)], thresholds: Thresholds())
+        let small = try! #require(tiny.functions.first { $0.name == "hot" })
+        #expect(small.oddsRatio > 3 && small.adjustedPValue < 0.05)
+        #expect(small.verdict == .pass, "\(small.deltaSeconds) s/run")
+        let real = ScenarioComparator.compare(baseline: [base], current: [now(40)], thresholds: Thresholds())
+        #expect(real.functions.first { $0.name == "hot" }?.verdict == .regressed)
+    }
+
     @Test func uniformMachineSlowdownDoesNotBlameFunctions() {
         // everything 10% slower: shares unchanged
         let now = Self.size(walls: Self.jitter.map { 1.10 + $0 }, hot: Self.jitter.map { UInt64(880 + $0 * 1100) },

@@ -155,10 +155,12 @@ public enum ScenarioComparator {
             pValues.append(test.pValue)
         }
         let adjusted = BenjaminiHochberg.adjust(pValues)
+        let total = Descriptive.mean(before.runs.filter { $0.cpuSamples > 0 }.map {
+            Double($0.cpuSamples) * Double($0.cpuPeriodNanoseconds ?? 0) / 1e9 }) ?? 0
         var out: [FunctionComparison] = []
         for (i, (_, var f)) in candidates.enumerated() {
             f.adjustedPValue = adjusted[i]
-            f.verdict = verdict(f, thresholds)
+            f.verdict = verdict(f, thresholds, baselineTotalSeconds: total)
             out.append(f)
         }
         return out.sorted { abs($0.deltaPoints) > abs($1.deltaPoints) }
@@ -172,16 +174,19 @@ public enum ScenarioComparator {
     /// while its share rises only 1.5 points). A regression must also cost
     /// at least half of `cpu_time` more absolute time (so a function near 100%
     /// of the samples, whose odds swing with any change in the small rest, is
-    /// not blamed for a +0.4% drift); an improvement must save at least `cpu_time` of
+    /// not blamed for a +0.4% drift) and at least half of `function_share` of
+    /// the baseline's whole CPU time per run (1% by default: `_dl_start` taking
+    /// +20 µs in a 20 ms program is no finding, however large its odds ratio
+    /// when the rest of the program shrank); an improvement must save at least `cpu_time` of
     /// absolute time — the rest of the program getting slower lowers a
     /// function's share and odds without improving it. A large move that is
     /// not significant is inconclusive.
-    static func verdict(_ f: FunctionComparison, _ t: Thresholds) -> Verdict {
+    static func verdict(_ f: FunctionComparison, _ t: Thresholds, baselineTotalSeconds: Double) -> Verdict {
         let significant = f.adjustedPValue < falseDiscoveryRate
         let odds = f.oddsRatio
         let time = f.timeRatio ?? (f.currentSeconds > 0 ? .infinity : 1)
         if significant, f.deltaPoints > 0, f.deltaPoints >= t.functionSharePoints || odds >= 1 + t.cpuTime,
-           time >= 1 + t.cpuTime / 2 {
+           time >= 1 + t.cpuTime / 2, f.deltaSeconds >= t.functionSharePoints / 200 * baselineTotalSeconds {
             return .regressed
         }
         if significant, f.deltaPoints < 0, -f.deltaPoints >= t.functionSharePoints || odds <= 1 / (1 + t.cpuTime),
