@@ -1,4 +1,5 @@
 #include "fg_alloc.h"
+#include "fg_cost_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -256,4 +257,9 @@ int fg_alloc__dynamic_info(const char *path, int *dynamic, char *needed, size_t 
 	elf_end(elf);
 	close(fd);
 	return 0;
+}
+
+int fg_alloc__cost(const struct fg_alloc *p, struct fg_prog_cost *out)
+{
+	return fg_object_cost(p->skel->obj, out);
 }

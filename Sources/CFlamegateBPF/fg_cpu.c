@@ -1,4 +1,5 @@
 #include "fg_cpu.h"
+#include "fg_cost_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -129,4 +130,9 @@ void fg_cpu__destroy(struct fg_cpu *p)
 	free(p->links);
 	free(p->fds);
 	free(p);
+}
+
+int fg_cpu__cost(const struct fg_cpu *p, struct fg_prog_cost *out)
+{
+	return fg_object_cost(p->skel->obj, out);
 }

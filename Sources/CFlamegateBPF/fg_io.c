@@ -1,4 +1,5 @@
 #include "fg_io.h"
+#include "fg_cost_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -116,4 +117,9 @@ void fg_io__destroy(struct fg_io *p)
 	fg_io__stop(p);
 	fg_io_bpf__destroy(p->skel);
 	free(p);
+}
+
+int fg_io__cost(const struct fg_io *p, struct fg_prog_cost *out)
+{
+	return fg_object_cost(p->skel->obj, out);
 }

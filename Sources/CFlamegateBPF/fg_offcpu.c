@@ -1,4 +1,5 @@
 #include "fg_offcpu.h"
+#include "fg_cost_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -62,4 +63,9 @@ void fg_offcpu__destroy(struct fg_offcpu *p)
 		return;
 	fg_offcpu_bpf__destroy(p->skel);
 	free(p);
+}
+
+int fg_offcpu__cost(const struct fg_offcpu *p, struct fg_prog_cost *out)
+{
+	return fg_object_cost(p->skel->obj, out);
 }

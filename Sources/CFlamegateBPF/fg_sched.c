@@ -1,4 +1,5 @@
 #include "fg_sched.h"
+#include "fg_cost_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -54,4 +55,9 @@ void fg_sched__destroy(struct fg_sched *p)
 		return;
 	fg_sched_bpf__destroy(p->skel);
 	free(p);
+}
+
+int fg_sched__cost(const struct fg_sched *p, struct fg_prog_cost *out)
+{
+	return fg_object_cost(p->skel->obj, out);
 }

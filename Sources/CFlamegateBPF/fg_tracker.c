@@ -1,4 +1,5 @@
 #include "fg_tracker.h"
+#include "fg_cost_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -128,4 +129,9 @@ void fg_tracker__destroy(struct fg_tracker *t)
 	fg_tracker_bpf__destroy(t->skel);
 	free(t->buf);
 	free(t);
+}
+
+int fg_tracker__cost(const struct fg_tracker *p, struct fg_prog_cost *out)
+{
+	return fg_object_cost(p->skel->obj, out);
 }

@@ -63,6 +63,9 @@ public final class Recorder {
 
     public func record(_ options: RecordOptions) throws -> Recording {
         try Capabilities.requireRecording()
+        // on before any program loads, so every run of them is counted
+        let costStatistics = Result { try Tracker.enableCostStatistics() }
+        defer { if case let .success(fd) = costStatistics { close(fd) } }
         let (probes, statuses) = try ProbeRegistry.make(options)
         let tracker = try Tracker(maxTracked: options.limits.processes, maxStacks: options.limits.stacks)
         let held = try HeldProcess(AllocPlanner.launchSpec(options.launch, probes: probes))
@@ -91,6 +94,7 @@ public final class Recorder {
         finished = true
         try finishLeftovers(&run, tracker, mappingRecorder, &spaces)
         probes.forEach { $0.stop() }
+        let costs = ([tracker.cost()] + probes.map { $0.cost() }).compactMap { $0 }
         try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 0)
 
         let symbolizer = Symbolizer(spaces: spaces, modules: modules)
@@ -114,6 +118,11 @@ public final class Recorder {
             allocations = report
         }
         lost += results.lost
+        var metrics = results.metrics, unavailable = results.unavailable
+        switch costStatistics {
+        case .success: metrics[Metric.probeTime.id] = costs.reduce(0) { $0 + $1.seconds }
+        case let .failure(error): unavailable[Metric.probeTime.id] = "\(error)"
+        }
         let end = run.table.rootExitNanoseconds ?? run.waitedAt
         let usage = ResourceUsage(
             wallSeconds: Double(end &- origin) / 1e9,
@@ -126,9 +135,9 @@ public final class Recorder {
             usage: usage, exit: run.exit, probes: statuses,
             cpuFrequencyHz: probes.contains { $0.name == .cpu } ? Int(options.frequencyHz) : nil,
             profiles: results.profiles(), processes: run.table.records, histograms: results.histograms,
-            metrics: results.metrics, unavailable: results.unavailable,
+            metrics: metrics, unavailable: unavailable,
             threadTimes: results.threadTimes(processes: run.table.records, endSeconds: usage.wallSeconds), lost: lost,
-            allocations: allocations)
+            allocations: allocations, probeCosts: (try? costStatistics.get()).map { _ in costs })
     }
 
     private func drain(_ tracker: Tracker, _ mappings: MappingRecorder, _ run: inout RunState,

@@ -158,12 +158,15 @@ public struct Recording: Codable, Sendable {
     public var lost: [LostCounter]
     /// What the alloc probe found, when it ran.
     public var allocations: AllocationReport?
+    /// What each probe's BPF programs cost; nil when the kernel's run-time
+    /// statistics could not be enabled (`unavailable["probes.bpf_time"]` says why).
+    public var probeCosts: [ProbeCost]?
 
     public init(flamegateVersion: String, command: [String], startedAt: Date, usage: ResourceUsage,
                 exit: TargetExit, probes: [ProbeStatus], cpuFrequencyHz: Int?, profiles: [Profile],
                 processes: [ProcessRecord], histograms: [NamedHistogram] = [], metrics: [String: Double] = [:],
                 unavailable: [String: String] = [:], threadTimes: [ThreadTime] = [], lost: [LostCounter],
-                allocations: AllocationReport? = nil) {
+                allocations: AllocationReport? = nil, probeCosts: [ProbeCost]? = nil) {
         self.schemaVersion = Recording.schemaVersion
         self.flamegateVersion = flamegateVersion
         self.command = command
@@ -180,6 +183,7 @@ public struct Recording: Codable, Sendable {
         self.threadTimes = threadTimes
         self.lost = lost
         self.allocations = allocations
+        self.probeCosts = probeCosts
     }
 
     public func profile(_ kind: String) -> Profile? {

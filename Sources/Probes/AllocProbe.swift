@@ -54,6 +54,10 @@ public final class AllocProbe: Probe {
         }
     }
 
+    public func cost() -> ProbeCost? {
+        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_alloc__cost(h, $0) } }
+    }
+
     public func stop() {
         if let handle { fg_alloc__stop(handle) }
     }

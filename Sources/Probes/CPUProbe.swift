@@ -24,6 +24,10 @@ public final class CPUProbe: Probe {
         handle = out
     }
 
+    public func cost() -> ProbeCost? {
+        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_cpu__cost(h, $0) } }
+    }
+
     public func stop() {
         if let handle { fg_cpu__stop(handle) }
     }

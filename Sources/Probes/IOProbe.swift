@@ -36,6 +36,10 @@ public final class IOProbe: Probe {
         attached = results
     }
 
+    public func cost() -> ProbeCost? {
+        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_io__cost(h, $0) } }
+    }
+
     public func stop() {
         if let handle { fg_io__stop(handle) }
     }

@@ -28,6 +28,10 @@ public final class OffCPUProbe: Probe {
         handle = out
     }
 
+    public func cost() -> ProbeCost? {
+        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_offcpu__cost(h, $0) } }
+    }
+
     public func stop() {
         if let handle { fg_offcpu__stop(handle) }
     }

@@ -1,3 +1,4 @@
+import CFlamegateBPF
 import Model
 
 /// The task that woke a blocked thread, before symbolization.
@@ -98,4 +99,19 @@ public protocol Probe: AnyObject {
     /// Stops collecting; what was collected stays readable.
     func stop()
     func collect(tracker: Tracker) throws -> ProbeData
+    /// What its BPF programs cost so far (see `ProbeCost`); nil without programs.
+    func cost() -> ProbeCost?
+}
+
+extension Probe {
+    public func cost() -> ProbeCost? { nil }
+}
+
+extension ProbeCost {
+    /// Reads a shim's run-time statistics (`fg_*__cost`).
+    static func read(_ probe: String, _ body: (UnsafeMutablePointer<fg_prog_cost>) -> Int32) -> ProbeCost? {
+        var c = fg_prog_cost()
+        guard body(&c) == 0 else { return nil }
+        return ProbeCost(probe: probe, programs: Int(c.programs), runs: c.run_cnt, seconds: Double(c.run_ns) / 1e9)
+    }
 }

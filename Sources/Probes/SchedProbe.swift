@@ -18,6 +18,10 @@ public final class SchedProbe: Probe {
         handle = out
     }
 
+    public func cost() -> ProbeCost? {
+        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_sched__cost(h, $0) } }
+    }
+
     public func stop() {
         if let handle { fg_sched__stop(handle) }
     }

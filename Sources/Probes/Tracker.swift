@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CFlamegateBPF
 import Model
 
@@ -74,6 +77,22 @@ public final class Tracker: @unchecked Sendable {
     }
 
     /// Counters of what the tracker lost.
+    /// What the tracking programs (fork, exec, exit) cost so far.
+    public func cost() -> ProbeCost? {
+        ProbeCost.read("tracker") { fg_tracker__cost(handle, $0) }
+    }
+
+    /// Turns the kernel's run-time statistics of BPF programs on for as long
+    /// as the returned descriptor stays open; throws the reason when it cannot.
+    public static func enableCostStatistics() throws -> Int32 {
+        let fd = fg_cost__enable()
+        if fd < 0 {
+            throw ProbeError.unavailable("the kernel's BPF run-time statistics could not be enabled "
+                + "(BPF_ENABLE_STATS: \(String(cString: strerror(-fd))))")
+        }
+        return fd
+    }
+
     public func lostCounters() -> [LostCounter] {
         let fd = fg_tracker__stats_fd(handle)
         return [

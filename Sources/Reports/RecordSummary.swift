@@ -33,6 +33,7 @@ public struct RecordSummary {
         out += threadSection(recording.threadTimes)
         out += histogramSection(recording.histograms)
         if let allocations = recording.allocations { out += allocationSection(allocations) }
+        out += costSection(recording)
         out += lostSection(recording.lost)
         return out
     }
@@ -62,6 +63,14 @@ public struct RecordSummary {
             out += "    \(pad(pct(r.selfValue, total), 7)) \(pad(String(r.selfValue), 8)) "
                 + "\(pad(pct(r.inclusiveValue, total), 7)) \(pad(String(r.inclusiveValue), 8))  "
                 + "\(r.name) [\(r.module)]\n"
+        }
+        return out
+    }
+
+    func costSection(_ recording: Recording) -> String {
+        var out = "\nprobe cost: " + ProbeCostText.summary(recording) + "\n"
+        for row in ProbeCostText.rows(recording) {
+            out += "  \(Formatting.padRight(row.probe, 8)) \(pad(row.runs, 12)) runs × \(pad(row.perRun, 9)) = \(row.seconds)\n"
         }
         return out
     }

@@ -44,6 +44,7 @@ public struct RecordingHTMLReport {
             < (order.firstIndex(of: $1.kind) ?? order.count, $1.kind) }
         for profile in profiles { body += section(profile) }
         body += metrics(r) + threads(r.threadTimes) + histograms(r.histograms) + processes(r.processes)
+        body += HTMLPage.details("Probe cost", level: 2, open: false, cost(r))
         body += HTMLPage.details("Lost data", level: 2, open: r.lost.contains { $0.count > 0 }, lost(r.lost))
         return HTMLPage.render(title: "flamegate record: " + command, body: body + "</main>\n")
     }
@@ -131,6 +132,14 @@ public struct RecordingHTMLReport {
         return HTMLPage.details("Processes", level: 2, open: false,
                                 HTMLPage.table(headers: ["pid", "parent", "program", "threads", "start", "end", "peak RSS"],
                                                rows: rows))
+    }
+
+    func cost(_ r: Recording) -> String {
+        let rows = ProbeCostText.rows(r)
+        return "<p>\(Markup.escape(ProbeCostText.summary(r)))</p>\n" + (rows.isEmpty ? "" :
+            HTMLPage.table(headers: ["probe", "runs", "per run", "CPU time"], rows: rows.map { row in
+                [HTMLPage.Cell(row.probe), .number(row.runs), .number(row.perRun), .number(row.seconds)]
+            }))
     }
 
     func lost(_ counters: [LostCounter]) -> String {

@@ -131,4 +131,31 @@ struct WaitProbesTests {
         #expect(r.metrics["io.syscall.fsync.p99"] != nil)
         #expect(r.metrics["io.block_p99"] != nil)
     }
+
+    /// The probes' own cost (kernel run-time statistics): the programs must have
+    /// run at least as often as the events they hook, counted independently.
+    @Test func probeCostCountsEveryProgramRun() throws {
+        let rounds: UInt64 = 20000
+        let r = try Self.record([try Fixtures.c("pingpong").path, String(rounds)], probes: [.offcpu, .sched, .io])
+        let costs = try #require(r.probeCosts, "\(r.unavailable)")
+        let by = Dictionary(costs.map { ($0.probe, $0) }) { a, _ in a }
+        #expect(Set(by.keys) == ["tracker", "offcpu", "sched", "io"])
+        // a program on sched_switch runs at least once per block the kernel counted
+        // (getrusage), however the two processes were placed on the CPUs
+        let blocks = UInt64(r.usage.voluntaryContextSwitches)
+        #expect(blocks > 0)
+        #expect(try #require(by["offcpu"]).runs >= blocks)
+        #expect(try #require(by["sched"]).runs >= blocks)
+        // raw_syscalls enter + exit of 4 syscalls per round (a read and a write by each process)
+        #expect(try #require(by["io"]).runs >= 8 * rounds)
+        // the tracker ran on the fork, the exec and the exits
+        #expect(try #require(by["tracker"]).runs >= 3)
+        for c in costs where c.runs > 0 {
+            let each = try #require(c.nanosecondsPerRun)
+            #expect(each > 5 && each < 100_000, "\(c.probe): \(each) ns per run")
+        }
+        let total = costs.reduce(0) { $0 + $1.seconds }
+        #expect(total > 0 && r.metrics[Metric.probeTime.id] == total)
+        #expect(r.unavailable[Metric.probeTime.id] == nil)
+    }
 }

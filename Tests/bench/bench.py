@@ -47,7 +47,13 @@ def work_seconds(text):
 
 def run_alone(exe, arg=ITERATIONS):
     out = subprocess.run([exe, arg], check=True, capture_output=True, text=True).stdout
-    return work_seconds(out), None
+    return work_seconds(out), None, None
+
+
+def probe_seconds(out_dir):
+    """What the recording says its BPF programs cost (kernel run-time statistics), or None."""
+    with open(os.path.join(out_dir, "profile.json")) as f:
+        return json.load(f).get("metrics", {}).get("probes.bpf_time")
 
 
 def run_recorded(exe, freq, tmp, arg=ITERATIONS, probes="cpu"):
@@ -57,7 +63,7 @@ def run_recorded(exe, freq, tmp, arg=ITERATIONS, probes="cpu"):
                     "--", exe, arg], check=True, capture_output=True, text=True)
     total = time.monotonic() - start
     with open(os.path.join(out_dir, "target.stdout")) as f:
-        return work_seconds(f.read()), total
+        return work_seconds(f.read()), total, probe_seconds(out_dir)
 
 
 def interleaved(configs, label):
@@ -65,21 +71,25 @@ def interleaved(configs, label):
     always runs first, and returns one table row per configuration."""
     results = {name: [] for name, _ in configs}
     totals = {name: [] for name, _ in configs}
+    bpf = {name: [] for name, _ in configs}
     configs[0][1]()  # warm the page cache
     for i in range(RUNS):
         k = i % len(configs)
         for name, fn in configs[k:] + configs[:k]:
-            work, total = fn()
+            work, total, spent = fn()
             results[name].append(work)
             if total is not None:
                 totals[name].append(total)
+            if spent is not None:
+                bpf[name].append(spent)
     base = statistics.median(results[configs[0][0]])
     rows = []
     for name, _ in configs:
         med = statistics.median(results[name])
         tot = "%.3f" % statistics.median(totals[name]) if totals[name] else "-"
-        rows.append("| %s | %s | %d | %.4f | %.4f | %+.2f%% | %s |" % (
-            label, name, len(results[name]), med, min(results[name]), (med / base - 1) * 100, tot))
+        spent = "%.4f" % statistics.median(bpf[name]) if bpf[name] else "-"
+        rows.append("| %s | %s | %d | %.4f | %.4f | %+.2f%% | %s | %s |" % (
+            label, name, len(results[name]), med, min(results[name]), (med / base - 1) * 100, spent, tot))
     return rows
 
 
@@ -110,7 +120,7 @@ def run_bpftrace(exe, tmp, libc):
             if time.monotonic() > deadline or bpftrace.poll() is not None:
                 raise RuntimeError("bpftrace did not start: %s" % open(log).read())
             time.sleep(0.05)
-        work, _ = run_alone(exe, ALLOC_PAIRS)
+        work = run_alone(exe, ALLOC_PAIRS)[0]
     finally:
         bpftrace.send_signal(signal.SIGINT)
         bpftrace.wait()
@@ -191,11 +201,13 @@ def main():
     lines = ["# flamegate benchmarks", "",
              "Work time measured inside the target; median of %d interleaved runs per configuration. Overhead = "
              "median / median(alone) - 1. `flamegate wall` is the whole `flamegate record` command (BPF load, "
-             "run, symbolization). CPU-bound: `scenarios/targets/fixedwork.c` (%s iterations). Pipe ping-pong: "
+             "run, symbolization). `BPF s` is the CPU time the recording reports its own BPF programs spent (kernel "
+             "run-time statistics, all CPUs; `probes.bpf_time`): the part of the overhead the probes account for. "
+             "CPU-bound: `scenarios/targets/fixedwork.c` (%s iterations). Pipe ping-pong: "
              "`Tests/Fixtures/pingpong.c`, two processes bouncing a byte (a context switch per message)." % (
                  RUNS, ITERATIONS), "",
-             "| workload | configuration | runs | median work s | min work s | overhead | flamegate wall s |",
-             "|---|---|---|---|---|---|---|"] + rows + ["", "Symbolization (`flamegate bench-symbolize`, %s):" %
+             "| workload | configuration | runs | median work s | min work s | overhead | BPF s | flamegate wall s |",
+             "|---|---|---|---|---|---|---|---|"] + rows + ["", "Symbolization (`flamegate bench-symbolize`, %s):" %
                                                     os.path.relpath(BIN, ROOT), ""] + ["- " + s for s in sym] + alloc
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

@@ -29,5 +29,6 @@
 #include "fg_demangle.h"
 #include "fg_caps.h"
 #include "fg_btf.h"
+#include "fg_cost.h"
 
 #endif
