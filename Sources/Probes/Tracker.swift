@@ -76,7 +76,6 @@ public final class Tracker: @unchecked Sendable {
         return StackSnapshot(ip: snap.ip, sp: snap.sp, bp: snap.bp, stack: bytes)
     }
 
-    /// Counters of what the tracker lost.
     /// What the tracking programs (fork, exec, exit) cost so far.
     public func cost() -> ProbeCost? {
         ProbeCost.read("tracker") { fg_tracker__cost(handle, $0) }
@@ -93,6 +92,7 @@ public final class Tracker: @unchecked Sendable {
         return fd
     }
 
+    /// Counters of what the tracker lost.
     public func lostCounters() -> [LostCounter] {
         let fd = fg_tracker__stats_fd(handle)
         return [
