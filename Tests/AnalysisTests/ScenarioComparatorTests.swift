@@ -93,6 +93,19 @@ import Testing
         #expect(real.functions.first { $0.name == "hot" }?.verdict == .regressed)
     }
 
+    @Test func sizesAreOneFamilyOfTests() {
+        // hot 10% slower at two sizes: each size's p-value is adjusted over both
+        let now = { (size: Int) in Self.size(walls: Self.jitter.reversed().map { 1.08 + $0 },
+                                             hot: Self.jitter.reversed().map { UInt64(880 + $0 * 1000) },
+                                             other: Self.jitter.reversed().map { UInt64(200 - $0 * 500) }, size: size) }
+        let base = { (size: Int) in var b = Self.baseline(); b.size = size; return b }
+        let c = ScenarioComparator.compare(baseline: [base(1), base(2)], current: [now(1), now(2)], thresholds: Thresholds())
+        let raw = c.functions.map(\.pValue)
+        #expect(c.functions.count >= 4, "hot and other at both sizes")
+        #expect(c.functions.map(\.adjustedPValue) == BenjaminiHochberg.adjust(raw))
+        #expect(c.functions.filter { $0.name == "hot" }.allSatisfy { $0.verdict == .regressed })
+    }
+
     @Test func uniformMachineSlowdownDoesNotBlameFunctions() {
         // everything 10% slower: shares unchanged
         let now = Self.size(walls: Self.jitter.map { 1.10 + $0 }, hot: Self.jitter.map { UInt64(880 + $0 * 1100) },

@@ -2,7 +2,8 @@ import Model
 
 /// Compares a scenario's current runs with its baseline, size by size:
 /// scalar metrics with `ScalarComparison` (two gates), functions with Welch's
-/// t-test on per-run inclusive shares and Benjamini-Hochberg across functions.
+/// t-test on per-run inclusive shares and Benjamini-Hochberg across the
+/// functions of every size.
 public enum ScenarioComparator {
     /// Test rules for functions (DESIGN "Statistics").
     public static let minimumSamples: UInt64 = 20
@@ -12,7 +13,7 @@ public enum ScenarioComparator {
     public static func compare(baseline: [SizeResult], current: [SizeResult], thresholds: Thresholds,
                                seed: UInt64 = ScalarComparison.defaultSeed) -> ScenarioComparison {
         var metrics: [MetricComparison] = []
-        var functions: [FunctionComparison] = []
+        var candidates: [(comparison: FunctionComparison, baselineTotalSeconds: Double)] = []
         for now in current {
             guard let before = baseline.first(where: { $0.size == now.size }) else {
                 metrics.append(MetricComparison(metric: Metric.wallTime.id, unit: "s", size: now.size, gated: true,
@@ -32,8 +33,9 @@ public enum ScenarioComparator {
                 metrics.append(compareMetric(metric, before, now, thresholds, seed))
             }
             explainByContention(&metrics, size: now.size)
-            functions += compareFunctions(before, now, thresholds)
+            candidates += functionCandidates(before, now)
         }
+        let functions = judge(candidates, thresholds)
         let gated = metrics.filter(\.gated).map(\.verdict) + functions.map(\.verdict)
         return ScenarioComparison(metrics: metrics, functions: functions, verdict: Verdict.combine(gated))
     }
@@ -134,36 +136,43 @@ public enum ScenarioComparator {
         return table
     }
 
-    static func compareFunctions(_ before: SizeResult, _ now: SizeResult, _ thresholds: Thresholds) -> [FunctionComparison] {
+    /// Every size's functions are one family of tests: the scenario fails if
+    /// any of them regressed, so Benjamini-Hochberg adjusts across all sizes
+    /// together (a sweep of four sizes tests four times as many functions).
+    static func judge(_ candidates: [(comparison: FunctionComparison, baselineTotalSeconds: Double)],
+                      _ thresholds: Thresholds) -> [FunctionComparison] {
+        let adjusted = BenjaminiHochberg.adjust(candidates.map(\.comparison.pValue))
+        return candidates.enumerated().map { i, c in
+            var f = c.comparison
+            f.adjustedPValue = adjusted[i]
+            f.verdict = verdict(f, thresholds, baselineTotalSeconds: c.baselineTotalSeconds)
+            return f
+        }.sorted { abs($0.deltaPoints) > abs($1.deltaPoints) }
+    }
+
+    /// The functions of one size that moved enough to test, with their raw p-values.
+    static func functionCandidates(_ before: SizeResult, _ now: SizeResult)
+        -> [(comparison: FunctionComparison, baselineTotalSeconds: Double)] {
         let a = perRun(before), b = perRun(now)
         let nA = before.runs.filter { $0.cpuSamples > 0 }.count, nB = now.runs.filter { $0.cpuSamples > 0 }.count
         guard nA >= 2, nB >= 2 else { return [] }
         let zeros = { (n: Int) in (shares: [Double](repeating: 0, count: n), selfShares: [Double](repeating: 0, count: n),
                                    seconds: [Double](repeating: 0, count: n), samples: UInt64(0)) }
-        var candidates: [(FunctionKey, FunctionComparison)] = []
-        var pValues: [Double] = []
+        var candidates: [FunctionComparison] = []
         for key in Set(a.keys).union(b.keys).sorted(by: { ($0.name, $0.module) < ($1.name, $1.module) }) {
             let x = a[key] ?? zeros(nA), y = b[key] ?? zeros(nB)
             guard max(x.samples, y.samples) >= minimumSamples else { continue }
             let meanA = Descriptive.mean(x.shares) ?? 0, meanB = Descriptive.mean(y.shares) ?? 0
             guard abs(meanB - meanA) >= minimumChangePoints, let test = Welch.test(x.shares, y.shares) else { continue }
-            candidates.append((key, FunctionComparison(
+            candidates.append(FunctionComparison(
                 name: key.name, module: key.module, size: now.size, baselineShare: meanA, currentShare: meanB,
                 baselineSelfShare: Descriptive.mean(x.selfShares) ?? 0, currentSelfShare: Descriptive.mean(y.selfShares) ?? 0,
                 baselineSeconds: Descriptive.mean(x.seconds) ?? 0, currentSeconds: Descriptive.mean(y.seconds) ?? 0,
-                pValue: test.pValue, adjustedPValue: test.pValue, verdict: .pass)))
-            pValues.append(test.pValue)
+                pValue: test.pValue, adjustedPValue: test.pValue, verdict: .pass))
         }
-        let adjusted = BenjaminiHochberg.adjust(pValues)
         let total = Descriptive.mean(before.runs.filter { $0.cpuSamples > 0 }.map {
             Double($0.cpuSamples) * Double($0.cpuPeriodNanoseconds ?? 0) / 1e9 }) ?? 0
-        var out: [FunctionComparison] = []
-        for (i, (_, var f)) in candidates.enumerated() {
-            f.adjustedPValue = adjusted[i]
-            f.verdict = verdict(f, thresholds, baselineTotalSeconds: total)
-            out.append(f)
-        }
-        return out.sorted { abs($0.deltaPoints) > abs($1.deltaPoints) }
+        return candidates.map { ($0, total) }
     }
 
     /// Significant (BH-adjusted p < q) and practically large. "Large" is a share
