@@ -5,6 +5,12 @@ import Model
 /// the terminal, JUnit and Markdown reports show the same metrics, the same
 /// functions and the same one-line reason for an outcome.
 enum Evidence {
+    /// A function's verdict as a word, with "not gated" for the kernel's,
+    /// the probes' and unresolved ones (see `FunctionComparison.gates`).
+    static func verdictLabel(_ f: FunctionComparison) -> String {
+        f.verdict.rawValue.uppercased() + (f.gates || f.verdict == .pass ? "" : " (not gated)")
+    }
+
     /// Outcomes from the most to the least severe: the order counts are listed in.
     static let outcomeOrder: [Outcome] = [.failed, .regressed, .inconclusive, .improved, .pass]
 

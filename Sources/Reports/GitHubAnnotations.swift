@@ -29,7 +29,7 @@ public struct GitHubAnnotations: RunReportRenderer {
             out.append(command("error", s, title: title + " failed", Evidence.summary(s)))
         case .regressed:
             let items = (s.comparison?.metrics.filter { $0.gated && $0.verdict == .regressed }.map(Evidence.metricItem) ?? [])
-                + (s.comparison?.functions.filter { $0.verdict == .regressed }.map(Evidence.functionItem) ?? [])
+                + (s.comparison?.functions.filter { $0.gates && $0.verdict == .regressed }.map(Evidence.functionItem) ?? [])
             for item in items.isEmpty ? [Evidence.summary(s)] : items {
                 out.append(command("error", s, title: title + " regressed", item))
             }

@@ -123,7 +123,8 @@ public struct HTMLReport: RunReportRenderer {
             [HTMLPage.Cell("<code>\(Markup.escape(f.name))</code>" + (f.module.isEmpty ? "" : " [\(Markup.escape(f.module))]")
                 + (f.size.map { " (size \($0))" } ?? ""), raw: true),
              .number(Evidence.shareChange(f)), .number(Evidence.timeChange(f)), .number(Evidence.pValues(f)),
-             HTMLPage.Cell(HTMLPage.badge(f.verdict.rawValue.uppercased()), raw: true)]
+             f.gates ? HTMLPage.Cell(HTMLPage.badge(f.verdict.rawValue.uppercased()), raw: true)
+                 : HTMLPage.Cell(Evidence.verdictLabel(f))]
         }
         return HTMLPage.table(caption: "Inclusive CPU share per run, baseline → current",
                               headers: ["function", "inclusive share", "CPU time per run", "p (BH-adjusted)", "verdict"],

@@ -105,7 +105,8 @@ public struct MarkdownReport: RunReportRenderer {
                 let label = Self.code(f.name) + (f.module.isEmpty ? "" : " " + Self.cell("[" + f.module + "]"))
                     + (f.size.map { " (size \($0))" } ?? "")
                 out += row([label, Evidence.shareChange(f), Evidence.timeChange(f), Evidence.pValues(f),
-                            Self.verdict(f.verdict)], raw: [true, false, false, false, true])
+                            f.gates ? Self.verdict(f.verdict) : Self.cell(Evidence.verdictLabel(f))],
+                           raw: [true, false, false, false, true])
             }
             out += "\n"
         }

@@ -82,7 +82,7 @@ public struct TerminalReport: RunReportRenderer {
                            .init(Formatting.percent(f.currentShare)), .init("(" + Formatting.points(f.deltaPoints) + ")"),
                            .init(time.change), .init(time.relative), .init("p=" + Formatting.pValue(f.pValue)),
                            .init("(adj " + Formatting.pValue(f.adjustedPValue) + ")"),
-                           .init(f.verdict.rawValue.uppercased(), ANSIStyle.of(f.verdict))])
+                           .init(Evidence.verdictLabel(f), ANSIStyle.of(f.gates ? f.verdict : .pass))])
             }
             lines += table.render(color: color, indent: "  ")
         }

@@ -106,6 +106,27 @@ import Testing
         #expect(c.functions.filter { $0.name == "hot" }.allSatisfy { $0.verdict == .regressed })
     }
 
+    @Test func kernelFunctionsInformButDoNotGate() {
+        // the same 10% rise, once in the program's code and once in a kernel function
+        func sizes(module: String) -> (SizeResult, SizeResult) {
+            var before = Self.baseline(), after = Self.size(walls: Self.jitter.map { 1.0 + $0 },
+                                                             hot: Self.jitter.map { UInt64(880 + $0 * 1000) },
+                                                             other: Self.jitter.map { UInt64(200 - $0 * 500) })
+            for i in before.runs.indices { before.runs[i].functions[1].module = module }
+            for i in after.runs.indices { after.runs[i].functions[1].module = module }
+            return (before, after)
+        }
+        let (kb, ka) = sizes(module: "[kernel]")
+        let kernel = ScenarioComparator.compare(baseline: [kb], current: [ka], thresholds: Thresholds())
+        let f = try! #require(kernel.functions.first { $0.name == "hot" })
+        #expect(f.verdict == .regressed && !f.gates)
+        #expect(kernel.verdict != .regressed, "wall and cpu time unchanged: only a kernel function rose")
+        let (ub, ua) = sizes(module: "app")
+        #expect(ScenarioComparator.compare(baseline: [ub], current: [ua], thresholds: Thresholds()).verdict == .regressed)
+        #expect(FunctionComparison.gatesModule("[vdso]") && !FunctionComparison.gatesModule("[bpf]")
+                && !FunctionComparison.gatesModule("[ext4]") && FunctionComparison.gatesModule("libc.so.6"))
+    }
+
     @Test func uniformMachineSlowdownDoesNotBlameFunctions() {
         // everything 10% slower: shares unchanged
         let now = Self.size(walls: Self.jitter.map { 1.10 + $0 }, hot: Self.jitter.map { UInt64(880 + $0 * 1100) },

@@ -66,6 +66,16 @@ public struct FunctionComparison: Codable, Sendable {
         self.verdict = verdict
     }
 
+    /// Whether its verdict counts toward the scenario's: code of user space
+    /// (the program, its libraries, the vDSO). Kernel functions, flamegate's
+    /// own BPF programs and unresolved frames are shown but do not gate: their
+    /// cost moves with the machine (disk, file system, other tenants) and the
+    /// probes, and a program that makes more system calls shows it in its own
+    /// functions, which do gate.
+    public var gates: Bool { Self.gatesModule(module) }
+
+    public static func gatesModule(_ module: String) -> Bool { !module.hasPrefix("[") || module == "[vdso]" }
+
     public var deltaPoints: Double { currentShare - baselineShare }
     public var deltaSeconds: Double { currentSeconds - baselineSeconds }
     public var timeRatio: Double? { baselineSeconds > 0 ? currentSeconds / baselineSeconds : nil }

@@ -76,7 +76,7 @@ public struct ScenarioReport: Codable, Sendable {
                     comparison.functions[i].verdict = .pass
                 }
                 comparison.verdict = Verdict.combine(comparison.metrics.filter(\.gated).map(\.verdict)
-                    + comparison.functions.map(\.verdict))
+                    + comparison.functions.filter(\.gates).map(\.verdict))
                 c = comparison
             }
             comparison = c

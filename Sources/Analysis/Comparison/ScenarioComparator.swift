@@ -36,7 +36,7 @@ public enum ScenarioComparator {
             candidates += functionCandidates(before, now)
         }
         let functions = judge(candidates, thresholds)
-        let gated = metrics.filter(\.gated).map(\.verdict) + functions.map(\.verdict)
+        let gated = metrics.filter(\.gated).map(\.verdict) + functions.filter(\.gates).map(\.verdict)
         return ScenarioComparison(metrics: metrics, functions: functions, verdict: Verdict.combine(gated))
     }
 
