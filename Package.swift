@@ -19,6 +19,9 @@ let package = Package(
             // preload/: the alloc probe's sampling shim, built by the Makefile into
             // a library of its own that targets preload (never part of flamegate)
             exclude: ["preload"],
+            // optimized in debug builds too: the calibration loop (fg_calibrate.c)
+            // must time the same instructions whichever build recorded a baseline
+            cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [
                 .linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("dw"), .linkedLibrary("z"),
                 .linkedLibrary("stdc++"),

@@ -1,3 +1,4 @@
+import CFlamegateBPF
 import Foundation
 import Model
 import Probes
@@ -54,6 +55,8 @@ public final class ScenarioRunner {
                                     repetition: warmup ? repetition + s.warmup : repetition,
                                     repetitions: s.repetitions, warmup: warmup)
                 defer { progress.runFinished() }
+                // the machine's speed right before the run (see Metric.calibration)
+                let calibration = fg_calibrate()
                 switch try measure(loaded, size: size, repetition: max(repetition, 0), scratch: scratch) {
                 case let .failure(failure):
                     result.failure = failure
@@ -62,7 +65,9 @@ public final class ScenarioRunner {
                 case let .recorded(recording):
                     result.probes = recording.probes
                     if !warmup {
-                        runs[i].append(RunMeasurement(recording: recording))
+                        var measurement = RunMeasurement(recording: recording)
+                        measurement.metrics[Metric.calibration.id] = calibration
+                        runs[i].append(measurement)
                         for p in recording.profiles { profiles[i][p.kind, default: []].append(p) }
                     }
                 }

@@ -22,6 +22,9 @@ public struct ProbeCost: Codable, Sendable, Equatable {
 }
 
 extension Metric {
+    public static let calibration = Metric(id: "machine.calibration", unit: "s", threshold: nil,
+                                           description: "CPU time of flamegate's fixed calibration loop just before the "
+                                               + "run: how fast the machine was (see ScenarioComparator)")
     public static let probeTime = Metric(id: "probes.bpf_time", unit: "s", threshold: nil,
                                          description: "CPU time spent in flamegate's own BPF programs during the run, "
                                              + "on every CPU (the probes' overhead)")

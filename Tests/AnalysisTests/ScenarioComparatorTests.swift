@@ -127,6 +127,36 @@ import Testing
                 && !FunctionComparison.gatesModule("[ext4]") && FunctionComparison.gatesModule("libc.so.6"))
     }
 
+    @Test func aSlowerMachineExplainsASlowerRunUpToTheThreshold() {
+        // the calibration loop took 15% longer right before every current run
+        func runs(wall: Double, calibration: Double, hotExtra: Double = 0) -> SizeResult {
+            var r = Self.size(walls: Self.jitter.map { wall + $0 },
+                              hot: Self.jitter.map { UInt64(800 * (wall + hotExtra) + $0 * 1000) },
+                              other: Self.jitter.map { UInt64(200 * wall - $0 * 500) })
+            for i in r.runs.indices { r.runs[i].metrics[Metric.calibration.id] = calibration * (1 + Self.jitter[i]) }
+            return r
+        }
+        let before = runs(wall: 1.0, calibration: 0.010)
+        func wall(_ now: SizeResult) -> MetricComparison {
+            ScenarioComparator.compare(baseline: [before], current: [now], thresholds: Thresholds())
+                .metrics.first { $0.metric == "wall_time" }!
+        }
+        // 12% slower on a 15% slower machine: not judged, and the reason says so
+        let explained = wall(runs(wall: 1.12, calibration: 0.0115))
+        #expect(explained.verdict == .inconclusive)
+        #expect(explained.note?.contains("machine was 15.0% slower") == true, "\(explained.note ?? "")")
+        // the same 12% on an unchanged machine, and 30% on the slower one, are regressions
+        #expect(wall(runs(wall: 1.12, calibration: 0.010)).verdict == .regressed)
+        #expect(wall(runs(wall: 1.30, calibration: 0.0115)).verdict == .regressed)
+        // a 2% slower machine (within the loop's noise) excuses nothing
+        #expect(wall(runs(wall: 1.12, calibration: 0.0102)).verdict == .regressed)
+        // a function 12% slower on the 15% slower machine is not blamed either
+        let c = ScenarioComparator.compare(baseline: [before], current: [runs(wall: 1.12, calibration: 0.0115, hotExtra: 0.02)],
+                                           thresholds: Thresholds())
+        #expect(c.functions.first { $0.name == "hot" }?.verdict != .regressed)
+        #expect(c.verdict != .regressed)
+    }
+
     @Test func uniformMachineSlowdownDoesNotBlameFunctions() {
         // everything 10% slower: shares unchanged
         let now = Self.size(walls: Self.jitter.map { 1.10 + $0 }, hot: Self.jitter.map { UInt64(880 + $0 * 1100) },

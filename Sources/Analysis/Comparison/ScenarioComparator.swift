@@ -13,7 +13,7 @@ public enum ScenarioComparator {
     public static func compare(baseline: [SizeResult], current: [SizeResult], thresholds: Thresholds,
                                seed: UInt64 = ScalarComparison.defaultSeed) -> ScenarioComparison {
         var metrics: [MetricComparison] = []
-        var candidates: [(comparison: FunctionComparison, baselineTotalSeconds: Double)] = []
+        var candidates: [Candidate] = []
         for now in current {
             guard let before = baseline.first(where: { $0.size == now.size }) else {
                 metrics.append(MetricComparison(metric: Metric.wallTime.id, unit: "s", size: now.size, gated: true,
@@ -33,7 +33,9 @@ public enum ScenarioComparator {
                 metrics.append(compareMetric(metric, before, now, thresholds, seed))
             }
             explainByContention(&metrics, size: now.size)
-            candidates += functionCandidates(before, now)
+            let machine = machineFactor(metrics, size: now.size, tau: thresholds.cpuTime)
+            explainByMachineSpeed(&metrics, size: now.size, factor: machine)
+            candidates += functionCandidates(before, now).map { ($0.comparison, $0.baselineTotalSeconds, machine) }
         }
         let functions = judge(candidates, thresholds)
         let gated = metrics.filter(\.gated).map(\.verdict) + functions.filter(\.gates).map(\.verdict)
@@ -99,6 +101,34 @@ public enum ScenarioComparator {
             + "— the machine was busier, not the code slower", queueRise * 1e3, rise * 1e3)
     }
 
+    /// How much slower the machine was than for the baseline: the ratio of the
+    /// calibration loop's medians (`machine.calibration`, timed right before
+    /// every run), when it exceeds 1 + τ/2; else 1 (a smaller difference is the
+    /// loop's own noise, and excusing it would hide real regressions).
+    static func machineFactor(_ metrics: [MetricComparison], size: Int?, tau: Double) -> Double {
+        guard let c = metrics.first(where: { $0.metric == Metric.calibration.id && $0.size == size }),
+              let now = c.currentMedian, let before = c.baselineMedian, before > 0 else { return 1 }
+        let r = now / before
+        return r > 1 + tau / 2 ? r : 1
+    }
+
+    /// A time that rose no more than the machine slowed down is the machine,
+    /// not the code (a neighbour sharing the core, a lower host clock — which
+    /// raise CPU time too, unlike run-queue waits): a REGRESSED wall or CPU
+    /// time whose interval does not clear `factor`·(1 + τ) becomes INCONCLUSIVE
+    /// with that reason.
+    static func explainByMachineSpeed(_ metrics: inout [MetricComparison], size: Int?, factor: Double) {
+        guard factor > 1 else { return }
+        for i in metrics.indices where metrics[i].size == size && metrics[i].verdict == .regressed
+            && [Metric.wallTime.id, Metric.cpuTime.id].contains(metrics[i].metric) {
+            guard let c = metrics[i].comparison, c.ciLower <= factor * (1 + c.tau) else { continue }
+            metrics[i].verdict = .inconclusive
+            metrics[i].note = String(format: "not judged: the machine was %.1f%% slower than for the baseline "
+                + "(calibration loop), and the rise (×%.3f, 95%% CI from ×%.3f) does not clear that by the threshold",
+                (factor - 1) * 100, c.ratio, c.ciLower)
+        }
+    }
+
     /// Ratios need positive values: when some runs measured 0 (no lock waits
     /// in the baseline, say), zeros become 1% of the larger median, so going
     /// from nothing to something reads as a large ratio whose significance
@@ -139,13 +169,15 @@ public enum ScenarioComparator {
     /// Every size's functions are one family of tests: the scenario fails if
     /// any of them regressed, so Benjamini-Hochberg adjusts across all sizes
     /// together (a sweep of four sizes tests four times as many functions).
-    static func judge(_ candidates: [(comparison: FunctionComparison, baselineTotalSeconds: Double)],
-                      _ thresholds: Thresholds) -> [FunctionComparison] {
+    typealias Candidate = (comparison: FunctionComparison, baselineTotalSeconds: Double, machineFactor: Double)
+
+    static func judge(_ candidates: [Candidate], _ thresholds: Thresholds) -> [FunctionComparison] {
         let adjusted = BenjaminiHochberg.adjust(candidates.map(\.comparison.pValue))
         return candidates.enumerated().map { i, c in
             var f = c.comparison
             f.adjustedPValue = adjusted[i]
-            f.verdict = verdict(f, thresholds, baselineTotalSeconds: c.baselineTotalSeconds)
+            f.verdict = verdict(f, thresholds, baselineTotalSeconds: c.baselineTotalSeconds,
+                                machineFactor: c.machineFactor)
             return f
         }.sorted { abs($0.deltaPoints) > abs($1.deltaPoints) }
     }
@@ -190,10 +222,12 @@ public enum ScenarioComparator {
     /// absolute time — the rest of the program getting slower lowers a
     /// function's share and odds without improving it. A large move that is
     /// not significant is inconclusive.
-    static func verdict(_ f: FunctionComparison, _ t: Thresholds, baselineTotalSeconds: Double) -> Verdict {
+    static func verdict(_ f: FunctionComparison, _ t: Thresholds, baselineTotalSeconds: Double,
+                        machineFactor: Double = 1) -> Verdict {
         let significant = f.adjustedPValue < falseDiscoveryRate
         let odds = f.oddsRatio
-        let time = f.timeRatio ?? (f.currentSeconds > 0 ? .infinity : 1)
+        // on a machine that was slower (see machineFactor) only the rise beyond it counts
+        let time = (f.timeRatio ?? (f.currentSeconds > 0 ? .infinity : 1)) / max(machineFactor, 1)
         if significant, f.deltaPoints > 0, f.deltaPoints >= t.functionSharePoints || odds >= 1 + t.cpuTime,
            time >= 1 + t.cpuTime / 2, f.deltaSeconds >= t.functionSharePoints / 200 * baselineTotalSeconds {
             return .regressed

@@ -30,5 +30,6 @@
 #include "fg_caps.h"
 #include "fg_btf.h"
 #include "fg_cost.h"
+#include "fg_calibrate.h"
 
 #endif
