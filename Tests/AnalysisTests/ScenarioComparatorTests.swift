@@ -124,7 +124,8 @@ import Testing
         let (ub, ua) = sizes(module: "app")
         #expect(ScenarioComparator.compare(baseline: [ub], current: [ua], thresholds: Thresholds()).verdict == .regressed)
         #expect(FunctionComparison.gatesModule("[vdso]") && !FunctionComparison.gatesModule("[bpf]")
-                && !FunctionComparison.gatesModule("[ext4]") && FunctionComparison.gatesModule("libc.so.6"))
+                && !FunctionComparison.gatesModule("[ext4]") && FunctionComparison.gatesModule("libc.so.6")
+                && !FunctionComparison.gatesModule("ld-linux-x86-64.so.2"))
     }
 
     @Test func aSlowerMachineExplainsASlowerRunUpToTheThreshold() {

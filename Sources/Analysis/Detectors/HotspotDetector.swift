@@ -7,8 +7,9 @@ import Model
 /// reported as a warning and not held against the scenario.
 ///
 /// Of a regressed call chain only the culprits are named: functions of the
-/// program's own code (libraries, the vDSO and the kernel only when nothing
-/// of its own regressed), and not a caller whose growth a regressed callee
+/// program's own code (libraries and the vDSO only when nothing
+/// of its own regressed; never the kernel, the loader or BPF: they do not
+/// gate, see `FunctionComparison.gates`), and not a caller whose growth a regressed callee
 /// explains (main, when parse_request got slower), at most `maximumFindings`.
 public enum HotspotDetector {
     public static let movedTolerance = 0.25
@@ -22,7 +23,7 @@ public enum HotspotDetector {
     /// The regressed functions worth naming, heaviest first.
     static func culprits(_ regressed: [FunctionComparison], in profile: TrimmedProfile?) -> [FunctionComparison] {
         let own = regressed.filter { !isLibrary($0.module) }
-        let pool = own.isEmpty ? regressed.filter { !$0.module.hasPrefix("[kernel") && $0.module != "[bpf]" } : own
+        let pool = own.isEmpty ? regressed : own
         let paths = Dictionary(pool.map { ($0.name, profile?.heaviestPath(to: $0.name) ?? [$0.name]) }) { a, _ in a }
         let unexplained = pool.filter { f in
             !pool.contains { g in
@@ -39,7 +40,7 @@ public enum HotspotDetector {
         var findings: [Finding] = []
         var excused = Set<String>()
         var regressed: [FunctionComparison] = []
-        for f in functions where f.verdict == .regressed {
+        for f in functions where f.verdict == .regressed && f.gates {
             if let g = movedFrom(f, functions, now: now, before: before) {
                 excused.insert(f.name)
                 findings.append(Finding(
