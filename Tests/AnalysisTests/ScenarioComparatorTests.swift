@@ -158,6 +158,16 @@ import Testing
         #expect(c.verdict != .regressed)
     }
 
+    @Test func aLargeMoveWithoutEvidenceIsNotInconclusive() {
+        func f(p: Double) -> FunctionComparison {
+            FunctionComparison(name: "parse_json", module: "app", size: nil, baselineShare: 57.8, currentShare: 54.3,
+                               baselineSelfShare: 50, currentSelfShare: 47, baselineSeconds: 0.0074, currentSeconds: 0.0064,
+                               pValue: p, adjustedPValue: min(1, p * 3), verdict: .pass)
+        }
+        #expect(ScenarioComparator.verdict(f(p: 0.69), Thresholds(), baselineTotalSeconds: 0.017) == .pass)
+        #expect(ScenarioComparator.verdict(f(p: 0.08), Thresholds(), baselineTotalSeconds: 0.017) == .inconclusive)
+    }
+
     @Test func uniformMachineSlowdownDoesNotBlameFunctions() {
         // everything 10% slower: shares unchanged
         let now = Self.size(walls: Self.jitter.map { 1.10 + $0 }, hot: Self.jitter.map { UInt64(880 + $0 * 1100) },

@@ -9,6 +9,8 @@ public enum ScenarioComparator {
     public static let minimumSamples: UInt64 = 20
     public static let minimumChangePoints = 0.5
     public static let falseDiscoveryRate = 0.05
+    /// Below it (unadjusted) a large, not significant move of a function is INCONCLUSIVE; above, PASS.
+    public static let suggestiveP = 0.2
 
     public static func compare(baseline: [SizeResult], current: [SizeResult], thresholds: Thresholds,
                                seed: UInt64 = ScalarComparison.defaultSeed) -> ScenarioComparison {
@@ -221,7 +223,7 @@ public enum ScenarioComparator {
     /// when the rest of the program shrank); an improvement must save at least `cpu_time` of
     /// absolute time — the rest of the program getting slower lowers a
     /// function's share and odds without improving it. A large move that is
-    /// not significant is inconclusive.
+    /// not significant is inconclusive when its raw p is below `suggestiveP`.
     static func verdict(_ f: FunctionComparison, _ t: Thresholds, baselineTotalSeconds: Double,
                         machineFactor: Double = 1) -> Verdict {
         let significant = f.adjustedPValue < falseDiscoveryRate
@@ -236,7 +238,9 @@ public enum ScenarioComparator {
            time <= 1 / (1 + t.cpuTime) {
             return .improved
         }
-        if !significant, abs(f.deltaPoints) >= t.functionSharePoints { return .inconclusive }
+        // large but unproven: inconclusive when the test at least suggests a change (p < 0.2); a
+        // function of a few samples per run swings by points with p = 0.7, which is no evidence
+        if !significant, abs(f.deltaPoints) >= t.functionSharePoints, f.pValue < suggestiveP { return .inconclusive }
         return .pass
     }
 }
