@@ -63,7 +63,9 @@ struct SuiteTests {
         #expect(complexity?.function == "parse_request", "\(finding("parse-request").map(\.summary))")
         let fit = report.scenarios.first { $0.name == "parse-request" }?.complexity?.functions
             .first { $0.function == "parse_request" }
-        #expect((fit?.lower ?? 0) > 1.5 && (fit?.upper ?? 0) >= 1.9, "O(n²): \(String(describing: fit))")
+        // clearly superlinear and not absurd; how close to 2 depends on the host: 1.96 [1.87–1.99] on a
+        // quiet VM, 1.75 [1.65–1.86] with a busy neighbour (per-size runs spread ±40%)
+        #expect((fit?.lower ?? 0) > 1.5 && (fit?.upper ?? 9) <= 2.5, "O(n²): \(String(describing: fit))")
         if Self.scenarios.contains("image-leak") {
             #expect(finding("image-leak").contains { $0.kind == .leak && ["alloc_buffer", "process_image"].contains($0.function) },
                     "\(finding("image-leak").map(\.summary))")
