@@ -14,6 +14,7 @@
 #include "errno.bpf.h"
 #include "alloc.h"
 #include "common.bpf.h"
+#include "hist.bpf.h"
 
 #define MAP_ANONYMOUS 0x20
 #define PAGE_SIZE 4096
@@ -81,26 +82,9 @@ struct {
 	__type(value, struct mmap_call);
 } mmaps SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FG_ALLOC_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
+FG_STATS_MAP(FG_ALLOC_STAT_MAX)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct fg_scratch);
-} scratch SEC(".maps");
-
-static __always_inline void count_stat(__u32 slot)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
-	if (v)
-		*v += 1;
-}
+FG_SCRATCH_MAP
 
 /* The current user stack into `stacks`; 0 when it could not be stored. */
 static __always_inline __u64 user_stack(void *ctx)
@@ -121,16 +105,7 @@ static __always_inline __u64 user_stack(void *ctx)
 /* Slot of a size: 0 for 0, k for [2^(k-1), 2^k). */
 static __always_inline __u32 size_slot(__u64 v)
 {
-	if (v == 0)
-		return 0;
-	__u32 r = 1;
-	if (v >> 32) { v >>= 32; r += 32; }
-	if (v >> 16) { v >>= 16; r += 16; }
-	if (v >> 8) { v >>= 8; r += 8; }
-	if (v >> 4) { v >>= 4; r += 4; }
-	if (v >> 2) { v >>= 2; r += 2; }
-	if (v >> 1) { r += 1; }
-	return r;
+	return v == 0 ? 0 : fg_log2(v) + 1;
 }
 
 /* Outstanding bytes of the tree change by `delta` (weighted); keeps the peak. */
