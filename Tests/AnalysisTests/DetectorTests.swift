@@ -72,6 +72,18 @@ import Testing
         #expect(WaitingDetector.detect(size, metrics: [regressed]).isEmpty, "5 ms of a 1 s run")
     }
 
+    @Test func ioWaitsMustRiseBeyondTheScenariosIOAllowance() {
+        // 2.7 → 4.0 ms/run of a 10.5 ms run (the disk of the good journal-writer drifting)
+        let ratio = ScalarComparison(ratio: 1.475, ciLower: 1.191, ciUpper: 1.592, pValue: 0.0002, testMethod: .exact,
+                                     verdict: .regressed, tau: 0.05, alpha: 0.05, nBaseline: 10, nCurrent: 10)
+        let regressed = MetricComparison(metric: "offcpu.io_wait", unit: "s", size: nil, gated: false,
+                                         baselineMedian: 0.0027, currentMedian: 0.0040, comparison: ratio,
+                                         verdict: .regressed, note: nil)
+        let size = SizeResult(size: nil, runs: [Self.run(metrics: ["wall_time": 0.0105])], cpuProfile: nil)
+        #expect(WaitingDetector.detect(size, metrics: [regressed], thresholds: Thresholds(ioP99: 0.5)).isEmpty)
+        #expect(WaitingDetector.detect(size, metrics: [regressed], thresholds: Thresholds(ioP99: 0.1)).count == 1)
+    }
+
     /// Runs of one size whose function costs follow `cost(n)` samples.
     static func sweep(_ cost: (Double) -> Double) -> [SizeResult] {
         [1000, 2000, 4000, 10000].map { n in

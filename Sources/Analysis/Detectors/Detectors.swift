@@ -22,7 +22,7 @@ public enum Detectors {
                 findings += specific
                 continue
             }
-            specific += WaitingDetector.detect(size, metrics: comparison.metrics)
+            specific += WaitingDetector.detect(size, metrics: comparison.metrics, thresholds: thresholds)
             specific += LeakDetector.detect(size, before: baseline?.size(size.size), metrics: comparison.metrics)
             specific += IOLatencyDetector.detect(size, metrics: comparison.metrics)
             let hot = HotspotDetector.detect(comparison, now: size, before: baseline?.size(size.size))

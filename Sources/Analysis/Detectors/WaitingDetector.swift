@@ -2,7 +2,9 @@ import Model
 
 /// Waiting that got worse: off-CPU time on locks, block I/O or the network
 /// that rose significantly against the baseline (the `offcpu.*_wait`
-/// metrics) and by at least a tenth of the run's wall time. Names where the
+/// metrics), by at least a tenth of the run's wall time, and with its ratio's
+/// interval past the scenario's threshold (`io_p99` for block I/O, `wall_time`
+/// for the others). Names where the
 /// threads wait (the caller of pthread_mutex_lock, of fsync, of recv) and,
 /// for locks, who woke them (the unlocking function).
 public enum WaitingDetector {
@@ -14,7 +16,8 @@ public enum WaitingDetector {
         "__pthread_cond_broadcast", "sem_post", "__new_sem_post", "futex_wake", "__futex_wake",
     ]
 
-    public static func detect(_ now: SizeResult, metrics: [MetricComparison]) -> [Finding] {
+    public static func detect(_ now: SizeResult, metrics: [MetricComparison],
+                              thresholds: Thresholds = Thresholds()) -> [Finding] {
         guard let wall = Descriptive.median(now.values(Metric.wallTime.id)), wall > 0 else { return [] }
         var findings: [Finding] = []
         for category in [WaitCategory.lock, .io, .network] {
@@ -22,6 +25,10 @@ public enum WaitingDetector {
                   m.verdict == .regressed, let current = m.currentMedian else { continue }
             let before = m.baselineMedian ?? 0
             guard current - before >= minimumShareOfWall * wall else { continue }
+            // and by more than the scenario tolerates: block I/O waits follow the disk, so they get
+            // io_p99's allowance (a shared virtual disk drifts tens of percent), the others wall_time's
+            let tau = category == .io ? thresholds.ioP99 : thresholds.wallTime
+            if let c = m.comparison, c.ciLower <= 1 + tau { continue }
             let site = topSite(category, in: now.offCPUProfile)
             let waker = category == .lock ? site.flatMap { topWaker(of: $0.site, in: now.wakerProfile) } : nil
             let function = site?.site ?? "(unknown site)"
