@@ -29,7 +29,7 @@ DEB_PACKAGES := libbpf-dev libelf-dev libdw-dev zlib1g-dev bpftool linux-perf bp
 	valgrind libjson-c-dev gcc make xxd \
 	chromium protobuf-compiler python3-protobuf golang-github-google-pprof-dev
 
-.PHONY: build deps bpf demo demo-good test bench accuracy clean
+.PHONY: build deps bpf tracefs demo demo-good test bench accuracy clean
 .SECONDARY: $(BPF_OBJS)
 
 deps:
@@ -82,7 +82,17 @@ demo: build
 demo-good: build
 	$(BIN) run scenarios/ --output flamegate-out/demo-good
 
-test: deps bpf
+# bpftrace, a reference the probe tests compare against, finds its tracepoints
+# through tracefs, which not every machine mounts; flamegate itself does not
+# need it (TracefsTests checks that in a mount namespace without it).
+tracefs:
+	@if ! grep -q '^[^ ]* [^ ]* tracefs ' /proc/mounts; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			mount -t tracefs nodev /sys/kernel/tracing && echo "mounted tracefs at /sys/kernel/tracing (for bpftrace)"; \
+		else echo "note: tracefs is not mounted and we are not root: the bpftrace comparisons will fail" >&2; fi; \
+	fi
+
+test: deps bpf tracefs
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 

@@ -2,7 +2,7 @@
 /* Allocations of the tracked tree (after BCC's memleak). Exact mode: uprobes
  * on the allocator's entry points and uretprobes on their returns, attached by
  * user space once per function with a cookie saying which function it is and
- * where its arguments are; anonymous mmap/munmap from the syscall tracepoints.
+ * where its arguments are; anonymous mmap/munmap from the raw syscall tracepoints (tp_btf).
  * Sampled mode: uprobes on the no-op markers of the preloaded sampling shim,
  * called only for sampled allocations and their frees. Both keep every live
  * allocation by address (`outstanding`) and weighted totals by stack,
@@ -330,12 +330,30 @@ static __always_inline __u64 user_sp(void)
 	return regs ? PT_REGS_SP_CORE(regs) : 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_mmap")
-int on_mmap_enter(struct trace_event_raw_sys_enter *ctx)
+/* The raw syscall tracepoints through BTF (tp_btf), not the per-syscall
+ * `syscalls:sys_enter_mmap` ones: those are found through tracefs, which is
+ * not mounted on every machine. One program sees every syscall: the number is
+ * compared first, so the others cost a compare and a return. */
+#if defined(__TARGET_ARCH_x86)
+#define NR_MMAP 9
+#define NR_MUNMAP 11
+#elif defined(__TARGET_ARCH_arm64)
+#define NR_MMAP 222
+#define NR_MUNMAP 215
+#else
+#define NR_MMAP -1
+#define NR_MUNMAP -1
+#endif
+
+static __always_inline int mmap_enter(void *ctx, struct pt_regs *regs)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
-	if (!(ctx->args[3] & MAP_ANONYMOUS) || !fg_tracked_task(tgid))
+	if (!fg_tracked_task(tgid))
+		return 0;
+	__u64 len = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	__u64 flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	if (!(flags & MAP_ANONYMOUS))
 		return 0;
 	/* inside an allocator call: the allocator's own memory, already counted
 	 * as the blocks it hands out */
@@ -344,14 +362,28 @@ int on_mmap_enter(struct trace_event_raw_sys_enter *ctx)
 		count_stat(FG_ALLOC_INTERNAL_MMAPS);
 		return 0;
 	}
-	struct mmap_call call = { .len = ctx->args[1], .user_stack = user_stack(ctx) };
+	struct mmap_call call = { .len = len, .user_stack = user_stack(ctx) };
 	if (bpf_map_update_elem(&mmaps, &tid, &call, BPF_ANY) != 0)
 		count_stat(FG_ALLOC_PENDING_FULL);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_mmap")
-int on_mmap_exit(struct trace_event_raw_sys_exit *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
+{
+	if (nr == NR_MMAP)
+		return mmap_enter(ctx, regs);
+	if (nr == NR_MUNMAP) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+		if (fg_tracked_task(tgid))
+			record_unmap(tgid, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs));
+	}
+	return 0;
+}
+
+/* Only a thread with an mmap in `mmaps` (entered above) gets past the lookup. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
@@ -361,19 +393,9 @@ int on_mmap_exit(struct trace_event_raw_sys_exit *ctx)
 	struct mmap_call call = *found;
 	bpf_map_delete_elem(&mmaps, &tid);
 	struct fg_task_info *task = fg_tracked_task(tgid);
-	long ret = ctx->ret;
 	if (!task || (ret < 0 && ret > -4096))
 		return 0;
 	record_alloc(tgid, task->gen, (__u64)ret, call.len, FG_WEIGHT_ONE, call.user_stack, FG_ALLOC_FUNC_MMAP, 1);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_munmap")
-int on_munmap(struct trace_event_raw_sys_enter *ctx)
-{
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	if (fg_tracked_task(tgid))
-		record_unmap(tgid, ctx->args[0], ctx->args[1]);
 	return 0;
 }
 

@@ -39,9 +39,8 @@ int fg_alloc__open(const struct fg_alloc_config *cfg, const struct fg_tracker *t
 	if (cfg->max_outstanding)
 		bpf_map__set_max_entries(p->skel->maps.outstanding, cfg->max_outstanding);
 	if (!cfg->trace_mmap) {
-		bpf_program__set_autoload(p->skel->progs.on_mmap_enter, false);
-		bpf_program__set_autoload(p->skel->progs.on_mmap_exit, false);
-		bpf_program__set_autoload(p->skel->progs.on_munmap, false);
+		bpf_program__set_autoload(p->skel->progs.on_sys_enter, false);
+		bpf_program__set_autoload(p->skel->progs.on_sys_exit, false);
 	}
 	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
 	if (err)

@@ -80,7 +80,7 @@ static int check_program(enum fg_cap cap, char *why, size_t why_len)
 		return err;
 	}
 	switch (cap) {
-	case FG_CAP_TRACEPOINT: want = skel->progs.cap_tracepoint; break;
+	case FG_CAP_RAW_SYSCALLS: want = skel->progs.cap_raw_syscalls; break;
 	case FG_CAP_TP_BTF: want = skel->progs.cap_tp_btf; break;
 	case FG_CAP_UPROBE: want = skel->progs.cap_uprobe; break;
 	case FG_CAP_KPROBE: want = skel->progs.cap_kprobe; break;

@@ -21,7 +21,7 @@ public struct AllocPlan: Sendable {
 
     public enum Mode: Sendable, Equatable {
         /// uprobes and uretprobes on every function, one per distinct address;
-        /// anonymous mmap/munmap from the syscall tracepoints.
+        /// anonymous mmap/munmap from the raw syscall tracepoints (tp_btf).
         case exact([Function])
         /// The sampling shim at `preload`, preloaded with one sample per `sampleEvery` bytes on average.
         case sampled(preload: String, sampleEvery: UInt64)

@@ -8,8 +8,8 @@ public struct CapabilityResult: Sendable, Equatable {
         case privileges = "root/capabilities"
         case btf = "BTF"
         case bpfSyscall = "bpf()"
-        case tracepoints
         case tpBTF = "tp_btf"
+        case rawSyscalls = "tp_btf sys_enter"
         case uprobes
         case perfCPUClock = "perf cpu-clock"
         case hardwarePMU = "hardware PMU"
@@ -64,8 +64,9 @@ public enum Capabilities {
         switch probe {
         case .cpu: return [.perfCPUClock]
         case .offcpu, .sched: return [.tpBTF]
-        case .io: return [.tracepoints]
-        case .alloc: return [.uprobes]
+        case .io: return [.tpBTF, .rawSyscalls]
+        // exact mode also times anonymous mmap through the raw syscall tracepoints
+        case .alloc: return [.uprobes, .rawSyscalls]
         case .pmu: return [.hardwarePMU]
         }
     }
@@ -83,7 +84,7 @@ public enum Capabilities {
             }
             return access(path, R_OK) == 0 ? nil : "\(path) is not readable (run as root)"
         case .bpfSyscall: return shim(FG_CAP_BPF_SYSCALL)
-        case .tracepoints: return shim(FG_CAP_TRACEPOINT)
+        case .rawSyscalls: return shim(FG_CAP_RAW_SYSCALLS)
         case .tpBTF: return shim(FG_CAP_TP_BTF)
         case .uprobes: return shim(FG_CAP_UPROBE)
         case .perfCPUClock: return shim(FG_CAP_PERF_CPU_CLOCK)
@@ -116,5 +117,35 @@ public enum Capabilities {
         let sysAdmin: UInt64 = 1 << 21, perfmon: UInt64 = 1 << 38, bpf: UInt64 = 1 << 39
         if mask & sysAdmin != 0 || (mask & perfmon != 0 && mask & bpf != 0) { return nil }
         return "not root and missing CAP_BPF/CAP_PERFMON (run with sudo)"
+    }
+}
+
+/// Where tracefs is mounted, for `flamegate doctor`: flamegate attaches every
+/// program through BTF and does not need it, but bpftrace and perf's
+/// tracepoint events (the references tests compare against) do.
+public enum Tracefs {
+    /// The mount points of tracefs (or debugfs's tracing directory) in `mounts`.
+    public static func mountPoints(_ mounts: String) -> [String] {
+        mounts.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { return nil }
+            if fields[2] == "tracefs" { return String(fields[1]) }
+            if fields[2] == "debugfs",
+               FileManager.default.fileExists(atPath: "\(fields[1])/tracing/events") {
+                return "\(fields[1])/tracing"
+            }
+            return nil
+        }
+    }
+
+    /// One line: mounted where, or not, and who would need it.
+    public static func status() -> String {
+        let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        let points = mountPoints(mounts)
+        if points.isEmpty {
+            return "not mounted (not needed: every flamegate probe attaches through BTF; bpftrace and "
+                + "perf tracepoint events need it: mount -t tracefs nodev /sys/kernel/tracing)"
+        }
+        return "mounted at \(points.joined(separator: ", ")) (not needed by flamegate)"
     }
 }

@@ -31,7 +31,7 @@ public final class IOProbe: Probe {
         let result = pointers.withUnsafeBufferPointer { buf in
             fg_io__open(tracker.handle, buf.baseAddress, buf.count, &results, &out)
         }
-        try ProbeError.check(result, "attaching the io probe (io.bpf.c on block_rq_issue/complete and syscall tracepoints)")
+        try ProbeError.check(result, "attaching the io probe (io.bpf.c on block_rq_issue/complete and tp_btf sys_enter/sys_exit)")
         handle = out
         attached = results
     }

@@ -20,6 +20,7 @@ struct Doctor: ParsableCommand {
             let name = r.feature.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
             print("\(name)  \(r.unavailable.map { "unavailable: \($0)" } ?? "ok")")
         }
+        print("\("tracefs".padding(toLength: width, withPad: " ", startingAt: 0))  \(Tracefs.status())")
         print("")
         for probe in ProbeName.allCases {
             let status = ProbeRegistry.status(probe)

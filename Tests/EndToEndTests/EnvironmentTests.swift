@@ -25,7 +25,7 @@ struct EnvironmentTests {
     @Test func doctorListsEveryCapability() throws {
         let r = try CLI.run(["doctor"])
         #expect(r.status == 0, "\(r.stdout)")
-        for name in ["root/capabilities", "BTF", "bpf()", "tracepoints", "uprobes", "perf cpu-clock",
+        for name in ["root/capabilities", "BTF", "bpf()", "tp_btf sys_enter", "uprobes", "perf cpu-clock",
                      "hardware PMU", "kprobes", "fentry"] {
             #expect(r.stdout.contains(name), "doctor mentions \(name)")
         }

@@ -12,7 +12,7 @@ struct fg_alloc;
 
 struct fg_alloc_config {
 	uint32_t max_outstanding; /* live allocations kept at once; 0: the object's default */
-	uint32_t trace_mmap;      /* attach the mmap/munmap syscall tracepoints (exact mode) */
+	uint32_t trace_mmap;      /* attach tp_btf sys_enter/sys_exit for mmap/munmap (exact mode) */
 };
 
 /* Opens and loads the object against the tracker's maps; attaches nothing yet. */

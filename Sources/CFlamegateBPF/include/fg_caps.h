@@ -5,7 +5,7 @@
 /* Kernel capabilities checked by really loading and attaching a program. */
 enum fg_cap {
 	FG_CAP_BPF_SYSCALL = 0, /* bpf(BPF_MAP_CREATE) */
-	FG_CAP_TRACEPOINT = 1,
+	FG_CAP_RAW_SYSCALLS = 1, /* tp_btf/sys_enter (raw_syscalls through BTF, no tracefs) */
 	FG_CAP_TP_BTF = 2,
 	FG_CAP_UPROBE = 3,
 	FG_CAP_KPROBE = 4,
