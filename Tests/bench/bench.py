@@ -10,6 +10,11 @@ speed, and the alloc probe (issue #5): a loop of malloc/free pairs alone,
 traced exactly, sampled, and under bpftrace merely counting the calls, as
 ratios to the loop alone. Writes a Markdown table to .output/bench.md and
 prints it.
+
+Fixed cost (issue #11): flamegate's own wall time per repetition, from a
+scenario of `/bin/true` run 1 and 1+FIXED_RUNS times (every probe on; the
+difference divided by FIXED_RUNS), beside one `bpftrace` profile and one
+`perf record` of the same command.
 """
 import json
 import os
@@ -30,6 +35,8 @@ ALLOC_RUNS = int(os.environ.get("BENCH_ALLOC_RUNS", "5"))
 ALLOC_PAIRS = os.environ.get("BENCH_ALLOC_PAIRS", "1000000")
 ALLOC_SAMPLE = os.environ.get("BENCH_ALLOC_SAMPLE", "512KiB")
 LEAKS = 4  # 1 MiB buffers malloc_loop leaks after its loop
+FIXED_RUNS = int(os.environ.get("BENCH_FIXED_RUNS", "20"))
+FIXED_SAMPLES = int(os.environ.get("BENCH_FIXED_SAMPLES", "3"))
 
 
 def build_target(tmp, source="scenarios/targets/fixedwork.c"):
@@ -180,6 +187,58 @@ def alloc_rows(tmp):
     return rows
 
 
+def timed(argv, cwd=None):
+    start = time.monotonic()
+    subprocess.run(argv, check=True, capture_output=True, text=True, cwd=cwd)
+    return time.monotonic() - start
+
+
+def scenario_seconds(tmp, repetitions, extra):
+    """Wall time of `flamegate baseline update` of a scenario running /bin/true."""
+    path = os.path.join(tmp, "true-%d.yaml" % repetitions)
+    with open(path, "w") as f:
+        f.write("name: fixed-cost\nrun: {command: [/bin/true]}\nrepetitions: %d\nwarmup: 0\n%s" % (repetitions, extra))
+    return timed([BIN, "baseline", "update", path, "--baselines", os.path.join(tmp, "fixed-baselines")])
+
+
+def fixed_cost_rows(tmp):
+    """Issue #11: flamegate's own time per repetition, and one run of the reference tools."""
+    configs = [("every probe (alloc sampled)", ""),
+               ("every probe, alloc exact (uprobes on libc)", "alloc: {sample_every: 1}\n"),
+               ("cpu only", "probes: [cpu]\n")]
+    rows = ["", "## Fixed cost per repetition: a scenario of `/bin/true`", "",
+            "flamegate's own wall time per repetition = (T(1+%d runs) - T(1 run)) / %d, median of %d interleaved "
+            "samples; the references record `/bin/true` once (their whole command)." % (
+                FIXED_RUNS, FIXED_RUNS, FIXED_SAMPLES), "",
+            "| configuration | per repetition ms | one run of the scenario s |", "|---|---|---|"]
+    per_rep = {name: [] for name, _ in configs}
+    single = {name: [] for name, _ in configs}
+    for i in range(FIXED_SAMPLES):
+        for name, extra in configs[i % len(configs):] + configs[:i % len(configs)]:
+            one = scenario_seconds(tmp, 1, extra)
+            many = scenario_seconds(tmp, 1 + FIXED_RUNS, extra)
+            per_rep[name].append((many - one) / FIXED_RUNS)
+            single[name].append(one)
+    for name, _ in configs:
+        rows.append("| flamegate: %s | %.1f | %.3f |" % (name, statistics.median(per_rep[name]) * 1e3,
+                                                          statistics.median(single[name])))
+    refs = []
+    if shutil.which("bpftrace"):
+        refs.append(("bpftrace profile:hz:499 of /bin/true",
+                     ["bpftrace", "-e", "profile:hz:499 { @[ustack] = count(); }", "-c", "/bin/true"]))
+    if shutil.which("perf"):
+        refs.append(("perf record -F 499 -g -- /bin/true",
+                     ["perf", "record", "--no-buildid", "-q", "-F", "499", "-g", "-o", os.path.join(tmp, "perf.data"),
+                      "--", "/bin/true"]))
+    for name, argv in refs:
+        try:
+            seconds = statistics.median([timed(argv) for _ in range(FIXED_SAMPLES)])
+            rows.append("| %s | %.1f (one command) | - |" % (name, seconds * 1e3))
+        except subprocess.CalledProcessError as error:
+            rows.append("| %s | failed: exit %d | - |" % (name, error.returncode))
+    return rows
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("make bench needs root (it loads BPF programs)")
@@ -196,6 +255,7 @@ def main():
                                                                              "offcpu,sched,io"))],
                             "pipe ping-pong")
         alloc = alloc_rows(tmp)
+        fixed = fixed_cost_rows(tmp)
     sym = subprocess.run([BIN, "bench-symbolize", "--frames", "100000"], check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()
     lines = ["# flamegate benchmarks", "",
@@ -208,7 +268,7 @@ def main():
                  RUNS, ITERATIONS), "",
              "| workload | configuration | runs | median work s | min work s | overhead | BPF s | flamegate wall s |",
              "|---|---|---|---|---|---|---|---|"] + rows + ["", "Symbolization (`flamegate bench-symbolize`, %s):" %
-                                                    os.path.relpath(BIN, ROOT), ""] + ["- " + s for s in sym] + alloc
+                                                    os.path.relpath(BIN, ROOT), ""] + ["- " + s for s in sym] + alloc + fixed
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
