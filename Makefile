@@ -97,7 +97,7 @@ test: deps bpf tracefs
 	$(SWIFT) test --skip-build --no-parallel
 
 # Overhead and speed, measured with a release build (not part of CI).
-bench: deps bpf
+bench: deps bpf tracefs
 	$(SWIFT) build -c release
 	python3 Tests/bench/bench.py
 

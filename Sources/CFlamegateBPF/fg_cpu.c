@@ -1,5 +1,6 @@
 #include "fg_cpu.h"
 #include "fg_cost_internal.h"
+#include "fg_reset_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -110,7 +111,7 @@ uint32_t fg_cpu__max_entries(const struct fg_cpu *p)
 	return bpf_map__max_entries(p->skel->maps.counts);
 }
 
-void fg_cpu__stop(struct fg_cpu *p)
+static void stop(struct fg_cpu *p)
 {
 	for (int i = 0; i < p->nfds; i++) {
 		bpf_link__destroy(p->links[i]);
@@ -125,7 +126,7 @@ void fg_cpu__destroy(struct fg_cpu *p)
 	if (!p)
 		return;
 	if (p->fds)
-		fg_cpu__stop(p);
+		stop(p);
 	fg_cpu_bpf__destroy(p->skel);
 	free(p->links);
 	free(p->fds);
@@ -135,4 +136,9 @@ void fg_cpu__destroy(struct fg_cpu *p)
 int fg_cpu__cost(const struct fg_cpu *p, struct fg_prog_cost *out)
 {
 	return fg_object_cost(p->skel->obj, out);
+}
+
+int fg_cpu__reset(struct fg_cpu *p)
+{
+	return fg_object_reset(p->skel->obj, NULL, 0);
 }

@@ -1,5 +1,6 @@
 #include "fg_io.h"
 #include "fg_cost_internal.h"
+#include "fg_reset_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -105,7 +106,7 @@ int fg_io__block_fd(const struct fg_io *p) { return bpf_map__fd(p->skel->maps.bl
 int fg_io__syscalls_fd(const struct fg_io *p) { return bpf_map__fd(p->skel->maps.syscalls); }
 int fg_io__stats_fd(const struct fg_io *p) { return bpf_map__fd(p->skel->maps.stats); }
 
-void fg_io__stop(struct fg_io *p)
+static void stop(struct fg_io *p)
 {
 	fg_io_bpf__detach(p->skel);
 }
@@ -114,7 +115,7 @@ void fg_io__destroy(struct fg_io *p)
 {
 	if (!p)
 		return;
-	fg_io__stop(p);
+	stop(p);
 	fg_io_bpf__destroy(p->skel);
 	free(p);
 }
@@ -122,4 +123,11 @@ void fg_io__destroy(struct fg_io *p)
 int fg_io__cost(const struct fg_io *p, struct fg_prog_cost *out)
 {
 	return fg_object_cost(p->skel->obj, out);
+}
+
+int fg_io__reset(struct fg_io *p)
+{
+	/* which syscalls are timed: set once at open */
+	static const char *const keep[] = { "syscall_slots" };
+	return fg_object_reset(p->skel->obj, keep, 1);
 }

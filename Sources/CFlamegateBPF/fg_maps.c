@@ -30,6 +30,24 @@ long fg_map_dump(int map_fd, size_t key_size, size_t value_size, void *keys, voi
 	return (long)n;
 }
 
+long fg_map_count(int map_fd)
+{
+	/* keys of up to 512 bytes: every map of ours has smaller ones */
+	char a[512], b[512];
+	char *prev = NULL, *next = a;
+	long n = 0;
+	for (;;) {
+		int err = bpf_map_get_next_key(map_fd, prev, next);
+		if (err == -ENOENT)
+			return n;
+		if (err)
+			return err;
+		n++;
+		prev = next;
+		next = next == a ? b : a;
+	}
+}
+
 int fg_map_percpu_sum(int map_fd, uint32_t key, uint64_t *out)
 {
 	int ncpu = libbpf_num_possible_cpus();

@@ -1,5 +1,6 @@
 #include "fg_offcpu.h"
 #include "fg_cost_internal.h"
+#include "fg_reset_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -52,11 +53,6 @@ int fg_offcpu__counts_fd(const struct fg_offcpu *p) { return bpf_map__fd(p->skel
 int fg_offcpu__stats_fd(const struct fg_offcpu *p) { return bpf_map__fd(p->skel->maps.stats); }
 uint32_t fg_offcpu__max_entries(const struct fg_offcpu *p) { return bpf_map__max_entries(p->skel->maps.offcpu); }
 
-void fg_offcpu__stop(struct fg_offcpu *p)
-{
-	fg_offcpu_bpf__detach(p->skel);
-}
-
 void fg_offcpu__destroy(struct fg_offcpu *p)
 {
 	if (!p)
@@ -68,4 +64,9 @@ void fg_offcpu__destroy(struct fg_offcpu *p)
 int fg_offcpu__cost(const struct fg_offcpu *p, struct fg_prog_cost *out)
 {
 	return fg_object_cost(p->skel->obj, out);
+}
+
+int fg_offcpu__reset(struct fg_offcpu *p)
+{
+	return fg_object_reset(p->skel->obj, NULL, 0);
 }

@@ -1,5 +1,6 @@
 #include "fg_sched.h"
 #include "fg_cost_internal.h"
+#include "fg_reset_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -44,11 +45,6 @@ cleanup:
 int fg_sched__runq_fd(const struct fg_sched *p) { return bpf_map__fd(p->skel->maps.runq); }
 int fg_sched__stats_fd(const struct fg_sched *p) { return bpf_map__fd(p->skel->maps.stats); }
 
-void fg_sched__stop(struct fg_sched *p)
-{
-	fg_sched_bpf__detach(p->skel);
-}
-
 void fg_sched__destroy(struct fg_sched *p)
 {
 	if (!p)
@@ -60,4 +56,9 @@ void fg_sched__destroy(struct fg_sched *p)
 int fg_sched__cost(const struct fg_sched *p, struct fg_prog_cost *out)
 {
 	return fg_object_cost(p->skel->obj, out);
+}
+
+int fg_sched__reset(struct fg_sched *p)
+{
+	return fg_object_reset(p->skel->obj, NULL, 0);
 }

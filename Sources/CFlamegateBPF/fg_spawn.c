@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,3 +114,14 @@ int fg_status_exited(int status) { return WIFEXITED(status); }
 int fg_status_exit_code(int status) { return WEXITSTATUS(status); }
 int fg_status_signaled(int status) { return WIFSIGNALED(status); }
 int fg_status_signal(int status) { return WTERMSIG(status); }
+
+int fg_pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0); /* pidfds are always close-on-exec */
+	return fd < 0 ? -errno : fd;
+#else
+	(void)pid;
+	return -ENOSYS;
+#endif
+}

@@ -1,9 +1,11 @@
 #include "fg_tracker.h"
 #include "fg_cost_internal.h"
+#include "fg_maps.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,14 +104,20 @@ int fg_tracker__stats_fd(const struct fg_tracker *t)
 	return bpf_map__fd(t->skel->maps.stats);
 }
 
-int fg_tracker__poll(struct fg_tracker *t, int timeout_ms, const struct fg_proc_event **events,
+int fg_tracker__poll(struct fg_tracker *t, int wake_fd, int timeout_ms, const struct fg_proc_event **events,
 		     size_t *count)
 {
 	t->len = 0;
 	t->oom = 0;
-	int err = ring_buffer__poll(t->ring, timeout_ms);
+	struct pollfd fds[2] = {
+		{ .fd = ring_buffer__epoll_fd(t->ring), .events = POLLIN },
+		{ .fd = wake_fd, .events = POLLIN },
+	};
 	/* a signal interrupting the wait is not an error: report what we have */
-	if (err < 0 && err != -EINTR && !t->oom)
+	if (poll(fds, wake_fd >= 0 ? 2 : 1, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	int err = ring_buffer__consume(t->ring);
+	if (err < 0 && !t->oom)
 		return err;
 	*events = t->buf;
 	*count = t->len;
@@ -134,4 +142,19 @@ void fg_tracker__destroy(struct fg_tracker *t)
 int fg_tracker__cost(const struct fg_tracker *p, struct fg_prog_cost *out)
 {
 	return fg_object_cost(p->skel->obj, out);
+}
+
+int fg_tracker__reset(struct fg_tracker *t)
+{
+	int fds[] = { bpf_map__fd(t->skel->maps.tracked), bpf_map__fd(t->skel->maps.stacks),
+		      bpf_map__fd(t->skel->maps.snapshots), bpf_map__fd(t->skel->maps.stats) };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		int err = fg_map_clear(fds[i]);
+		if (err)
+			return err;
+	}
+	/* events of processes of the previous run that ended after it */
+	int err = ring_buffer__consume(t->ring);
+	t->len = 0;
+	return err < 0 ? err : 0;
 }

@@ -21,12 +21,13 @@ public enum ProbeRegistry {
     }
 
     /// The probes to attach and every requested probe's status; throws when the
-    /// user named a probe that cannot run.
-    static func make(_ options: RecordOptions) throws -> ([Probe], [ProbeStatus]) {
+    /// user named a probe that cannot run. `allocPlan` is what `AllocPlanner`
+    /// decided for the target (or why it could not), when alloc is asked for.
+    static func make(_ settings: ProbeSession.Settings) throws -> ([Probe], [ProbeStatus]) {
         var probes: [Probe] = []
         var statuses: [ProbeStatus] = []
         var degraded: [Probe] = []
-        for name in options.probes.sorted() {
+        for name in settings.probes.sorted() {
             let status = status(name)
             statuses.append(status)
             if let why = status.unavailable {
@@ -36,22 +37,24 @@ public enum ProbeRegistry {
                     degraded.append(PMUProbe(unavailable: why))
                     continue
                 }
-                if options.probesExplicit { throw ProbeError.unavailable("probe '\(name.rawValue)': \(why)") }
+                if settings.probesExplicit { throw ProbeError.unavailable("probe '\(name.rawValue)': \(why)") }
                 continue
             }
             switch name {
-            case .cpu: probes.append(CPUProbe(frequencyHz: options.frequencyHz, maxEntries: options.limits.cpuEntries))
-            case .offcpu: probes.append(OffCPUProbe(minimumBlockNanoseconds: options.minimumBlockNanoseconds))
+            case .cpu: probes.append(CPUProbe(frequencyHz: settings.frequencyHz, maxEntries: settings.limits.cpuEntries))
+            case .offcpu: probes.append(OffCPUProbe(minimumBlockNanoseconds: settings.minimumBlockNanoseconds))
             case .io: probes.append(IOProbe())
             case .sched: probes.append(SchedProbe())
             case .pmu: probes.append(PMUProbe())
             case .alloc:
                 // the allocator to trace depends on the target; one that cannot be traced
                 // is an error only when the user asked for the probe
-                do {
-                    probes.append(AllocProbe(plan: try AllocPlanner.plan(options.alloc, launch: options.launch)))
-                } catch let error as ProbeError where !options.probesExplicit {
-                    statuses[statuses.count - 1].unavailable = error.description
+                switch settings.allocPlan {
+                case let .planned(plan)?: probes.append(AllocProbe(plan: plan, keepsUprobes: settings.repeated))
+                case let .impossible(why)?:
+                    if settings.probesExplicit { throw ProbeError.unavailable(why) }
+                    statuses[statuses.count - 1].unavailable = why
+                case nil: break
                 }
             }
         }

@@ -35,7 +35,7 @@ public struct RecordOptions: Sendable {
 }
 
 /// Sizes of the in-kernel tables; what does not fit is counted as lost.
-public struct ProbeLimits: Sendable {
+public struct ProbeLimits: Sendable, Equatable {
     /// Distinct stacks stored, all probes together.
     public var stacks: UInt32
     /// Distinct (thread, stack) pairs the cpu probe counts.
@@ -50,24 +50,47 @@ public struct ProbeLimits: Sendable {
     }
 }
 
-/// Runs one target under the probes and turns what they saw into a `Recording`.
+/// Runs targets under the probes and turns what they saw into `Recording`s.
+/// The probes stay attached from one recording to the next while the
+/// settings do not change (see `ProbeSession`); `endSession()` detaches them.
 public final class Recorder {
     /// Symbol tables, kept across recordings of this flamegate process.
     public let modules: ModuleCache
     private let interruption: Interruption?
+    private var session: ProbeSession?
+    /// Recordings with the same settings follow one another (a scenario's
+    /// repetitions): probes that tax flamegate's own work while attached
+    /// (exact-mode alloc uprobes) stay attached too. False for one recording.
+    public let repeated: Bool
 
-    public init(modules: ModuleCache = ModuleCache(), interruption: Interruption? = nil) {
+    public init(modules: ModuleCache = ModuleCache(), interruption: Interruption? = nil, repeated: Bool = false) {
         self.modules = modules
         self.interruption = interruption
+        self.repeated = repeated
+    }
+
+    /// Detaches every probe now (the next recording attaches them again):
+    /// between scenarios, so a `build:` does not run under them.
+    public func endSession() {
+        session = nil
+    }
+
+    /// The session for these options: the current one when its settings are
+    /// the same, else a new one (the old one is closed first).
+    private func session(for options: RecordOptions) throws -> ProbeSession {
+        let settings = try ProbeSession.Settings(options, repeated: repeated)
+        if let session, session.settings == settings { return session }
+        session = nil
+        let fresh = try ProbeSession(settings)
+        session = fresh
+        return fresh
     }
 
     public func record(_ options: RecordOptions) throws -> Recording {
         try Capabilities.requireRecording()
-        // on before any program loads, so every run of them is counted
-        let costStatistics = Result { try Tracker.enableCostStatistics() }
-        defer { if case let .success(fd) = costStatistics { close(fd) } }
-        let (probes, statuses) = try ProbeRegistry.make(options)
-        let tracker = try Tracker(maxTracked: options.limits.processes, maxStacks: options.limits.stacks)
+        let session = try session(for: options)
+        let (tracker, probes, statuses) = (session.tracker, session.probes, session.statuses)
+        try session.beginRun()
         let held = try HeldProcess(AllocPlanner.launchSpec(options.launch, probes: probes))
         // whatever fails from here on, the target must not outlive the recording
         var finished = false
@@ -81,20 +104,23 @@ public final class Recorder {
         let mappingRecorder = try MappingRecorder(pid: held.pid)
         var spaces = AddressSpaces()
         apply(MappingRecorder.snapshot(pid: held.pid), to: &spaces)
-        for probe in probes { try probe.attach(tracker: tracker) }
+        for probe in probes { try probe.begin(tracker: tracker) }
 
         let startedAt = Date()
         let origin = monotonicNanoseconds()
         try held.release()
         var run = RunState(pid: held.pid, origin: origin, options: options)
+        // the wait ends as soon as the target exits, not at the next 50 ms tick
+        let exitFD = fg_pidfd_open(held.pid)
+        defer { if exitFD >= 0 { close(exitFD) } }
         while !run.exited {
-            try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 50)
+            try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 50, wakeFD: max(exitFD, -1))
             run.poll(interrupted: interruption?.isSet ?? false)
         }
         finished = true
         try finishLeftovers(&run, tracker, mappingRecorder, &spaces)
         probes.forEach { $0.stop() }
-        let costs = ([tracker.cost()] + probes.map { $0.cost() }).compactMap { $0 }
+        let costStatistics = session.runCosts()
         try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 0)
 
         let symbolizer = Symbolizer(spaces: spaces, modules: modules)
@@ -120,7 +146,7 @@ public final class Recorder {
         lost += results.lost
         var metrics = results.metrics, unavailable = results.unavailable
         switch costStatistics {
-        case .success: metrics[Metric.probeTime.id] = costs.reduce(0) { $0 + $1.seconds }
+        case let .success(costs): metrics[Metric.probeTime.id] = costs.reduce(0) { $0 + $1.seconds }
         case let .failure(error): unavailable[Metric.probeTime.id] = "\(error)"
         }
         let end = run.table.rootExitNanoseconds ?? run.waitedAt
@@ -137,12 +163,14 @@ public final class Recorder {
             profiles: results.profiles(), processes: run.table.records, histograms: results.histograms,
             metrics: metrics, unavailable: unavailable,
             threadTimes: results.threadTimes(processes: run.table.records, endSeconds: usage.wallSeconds), lost: lost,
-            allocations: allocations, probeCosts: (try? costStatistics.get()).map { _ in costs })
+            allocations: allocations, probeCosts: try? costStatistics.get())
     }
 
     private func drain(_ tracker: Tracker, _ mappings: MappingRecorder, _ run: inout RunState,
-                       _ spaces: inout AddressSpaces, timeoutMilliseconds: Int32) throws {
-        for event in try tracker.poll(timeoutMilliseconds: timeoutMilliseconds) { run.table.apply(event) }
+                       _ spaces: inout AddressSpaces, timeoutMilliseconds: Int32, wakeFD: Int32 = -1) throws {
+        for event in try tracker.poll(timeoutMilliseconds: timeoutMilliseconds, wakeFD: wakeFD) {
+            run.table.apply(event)
+        }
         apply(try mappings.read(), to: &spaces)
     }
 

@@ -33,6 +33,9 @@ public final class ScenarioRunner {
             result.failure = failure
             return result
         }
+        // the probes stay attached from one run to the next, and are detached
+        // before the next scenario's build (see ProbeSession)
+        defer { recorder.endSession() }
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("flamegate-run-\(getpid())-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

@@ -2,7 +2,7 @@ import Model
 
 /// What the alloc probe attaches to, decided before the target starts (see
 /// `AllocPlanner` in Harness, which inspects the target's executable).
-public struct AllocPlan: Sendable {
+public struct AllocPlan: Sendable, Equatable {
     /// One allocator function in one file.
     public struct Function: Sendable, Equatable {
         public var path: String

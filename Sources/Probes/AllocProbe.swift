@@ -22,13 +22,21 @@ public final class AllocProbe: Probe {
     /// What the kernel side kept, filled by `collect`.
     public private(set) var raw: RawAllocations?
 
-    public init(plan: AllocPlan, maxOutstanding: UInt32 = 0) {
+    /// Exact mode: keep the uprobes attached from one run to the next.
+    public let keepsUprobes: Bool
+    private var uprobesAttached = false
+
+    public init(plan: AllocPlan, maxOutstanding: UInt32 = 0, keepsUprobes: Bool = false) {
         self.plan = plan
         self.maxOutstanding = maxOutstanding
+        self.keepsUprobes = keepsUprobes
     }
 
     deinit { fg_alloc__destroy(handle) }
 
+    /// Loads the object; sampled mode's uprobes on the shim stay attached for
+    /// the session (only processes that preload the shim map it), exact
+    /// mode's are attached per run (see `begin`).
     public func attach(tracker: Tracker) throws {
         var exact: [AllocPlan.Function] = []
         if case let .exact(functions) = plan.mode { exact = functions }
@@ -41,25 +49,42 @@ public final class AllocProbe: Probe {
         try ProbeError.check(fg_alloc__open(&config, tracker.handle, &out),
                              "loading the alloc probe (alloc.bpf.c)")
         handle = out
-        switch plan.mode {
-        case let .exact(functions):
-            for (index, f) in functions.enumerated() {
-                let cookie = UInt32(index) | Self.layout(f.call) << 8
-                try ProbeError.check(fg_alloc__attach_function(out, f.path, f.offset, cookie),
-                                     "attaching the alloc probe's uprobes to \(f.name) in \(f.path)")
-            }
-        case let .sampled(preload, _):
+        if case let .sampled(preload, _) = plan.mode {
             try ProbeError.check(fg_alloc__attach_preload(out, preload),
                                  "attaching the alloc probe's uprobes to the sampling shim \(preload)")
         }
+    }
+
+    /// Exact mode: the uprobes sit in the allocator's library, so every
+    /// process that calls it traps while they are attached — flamegate's own
+    /// symbolization too. Detaching them costs about 90 ms each, one after the
+    /// other in the kernel (1.7 s for libc's 20), attaching little. A scenario's
+    /// repetitions keep them (`keepsUprobes`: about 65 ms per repetition of a
+    /// release build instead of 1.7 s); a single recording detaches them as
+    /// soon as the target ended, before symbolizing (a debug build's
+    /// symbolization of /bin/true took 3.5 s longer under them).
+    public func begin(tracker: Tracker) throws {
+        guard case let .exact(functions) = plan.mode, let handle, !uprobesAttached else { return }
+        uprobesAttached = true
+        for (index, f) in functions.enumerated() {
+            let cookie = UInt32(index) | Self.layout(f.call) << 8
+            try ProbeError.check(fg_alloc__attach_function(handle, f.path, f.offset, cookie),
+                                 "attaching the alloc probe's uprobes to \(f.name) in \(f.path)")
+        }
+    }
+
+    public func stop() {
+        guard case .exact = plan.mode, let handle, !keepsUprobes else { return }
+        fg_alloc__detach_uprobes(handle)
+        uprobesAttached = false
     }
 
     public func cost() -> ProbeCost? {
         handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_alloc__cost(h, $0) } }
     }
 
-    public func stop() {
-        if let handle { fg_alloc__stop(handle) }
+    public func reset() throws {
+        if let handle { try ProbeError.check(fg_alloc__reset(handle), "emptying the alloc probe's maps") }
     }
 
     static func layout(_ call: AllocatorSymbols.Call) -> UInt32 {
@@ -190,7 +215,7 @@ struct RawAllocationsReader {
     }
 
     private mutating func readLive() throws {
-        let capacity = Int(fg_alloc__max_outstanding(handle))
+        let capacity = entries(fg_alloc__outstanding_fd(handle), max: fg_alloc__max_outstanding(handle))
         var keys = [fg_alloc_key](repeating: fg_alloc_key(), count: capacity)
         var values = [fg_alloc_info](repeating: fg_alloc_info(), count: capacity)
         let n = fg_map_dump(fg_alloc__outstanding_fd(handle), MemoryLayout<fg_alloc_key>.stride,
@@ -207,7 +232,7 @@ struct RawAllocationsReader {
     }
 
     private mutating func readSites() throws {
-        let capacity = Int(fg_alloc__max_sites(handle))
+        let capacity = entries(fg_alloc__sites_fd(handle), max: fg_alloc__max_sites(handle))
         var keys = [fg_alloc_site_key](repeating: fg_alloc_site_key(), count: capacity)
         var values = [fg_alloc_site_value](repeating: fg_alloc_site_value(), count: capacity)
         let n = fg_map_dump(fg_alloc__sites_fd(handle), MemoryLayout<fg_alloc_site_key>.stride,

@@ -28,13 +28,13 @@ public final class CPUProbe: Probe {
         handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_cpu__cost(h, $0) } }
     }
 
-    public func stop() {
-        if let handle { fg_cpu__stop(handle) }
+    public func reset() throws {
+        if let handle { try ProbeError.check(fg_cpu__reset(handle), "emptying the cpu probe's maps") }
     }
 
     public func collect(tracker: Tracker) throws -> ProbeData {
         guard let handle else { throw ProbeError.unavailable("cpu probe was not attached") }
-        let capacity = Int(fg_cpu__max_entries(handle))
+        let capacity = entries(fg_cpu__counts_fd(handle), max: fg_cpu__max_entries(handle))
         var keys = [fg_cpu_key](repeating: fg_cpu_key(), count: capacity)
         var counts = [UInt64](repeating: 0, count: capacity)
         let n = fg_map_dump(fg_cpu__counts_fd(handle), MemoryLayout<fg_cpu_key>.stride, 8, &keys, &counts, capacity)

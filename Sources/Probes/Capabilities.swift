@@ -42,7 +42,22 @@ public enum Capabilities {
     }
 
     public static func check(_ feature: CapabilityResult.Feature) -> CapabilityResult {
-        CapabilityResult(feature: feature, unavailable: reason(feature))
+        CapabilityResult(feature: feature, unavailable: cachedReason(feature))
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var checked: [CapabilityResult.Feature: String?] = [:]
+
+    /// What the kernel can do does not change while flamegate runs: each
+    /// feature is probed once per process, not once per recording (each probe
+    /// loads, attaches and detaches a program).
+    static func cachedReason(_ feature: CapabilityResult.Feature) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = checked[feature] { return known }
+        let why = reason(feature)
+        checked[feature] = .some(why)
+        return why
     }
 
     public static func checkAll() -> [CapabilityResult] {
@@ -53,7 +68,7 @@ public enum Capabilities {
     public static func requireRecording() throws {
         configureBTF()
         for feature in [CapabilityResult.Feature.privileges, .btf, .bpfSyscall, .tpBTF] {
-            if let why = reason(feature) {
+            if let why = cachedReason(feature) {
                 throw ProbeError.unavailable("cannot record: \(feature.rawValue) unavailable: \(why)")
             }
         }

@@ -40,8 +40,8 @@ public final class IOProbe: Probe {
         handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_io__cost(h, $0) } }
     }
 
-    public func stop() {
-        if let handle { fg_io__stop(handle) }
+    public func reset() throws {
+        if let handle { try ProbeError.check(fg_io__reset(handle), "emptying the io probe's maps") }
     }
 
     public func collect(tracker: Tracker) throws -> ProbeData {

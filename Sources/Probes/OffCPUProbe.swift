@@ -32,8 +32,8 @@ public final class OffCPUProbe: Probe {
         handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_offcpu__cost(h, $0) } }
     }
 
-    public func stop() {
-        if let handle { fg_offcpu__stop(handle) }
+    public func reset() throws {
+        if let handle { try ProbeError.check(fg_offcpu__reset(handle), "emptying the offcpu probe's maps") }
     }
 
     public static func stateName(_ state: UInt32) -> String {
@@ -48,7 +48,7 @@ public final class OffCPUProbe: Probe {
 
     public func collect(tracker: Tracker) throws -> ProbeData {
         guard let handle else { throw ProbeError.unavailable("offcpu probe was not attached") }
-        let capacity = Int(fg_offcpu__max_entries(handle))
+        let capacity = entries(fg_offcpu__counts_fd(handle), max: fg_offcpu__max_entries(handle))
         var keys = [fg_offcpu_key](repeating: fg_offcpu_key(), count: capacity)
         var values = [fg_offcpu_value](repeating: fg_offcpu_value(), count: capacity)
         let n = fg_map_dump(fg_offcpu__counts_fd(handle), MemoryLayout<fg_offcpu_key>.stride,

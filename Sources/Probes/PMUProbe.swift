@@ -64,7 +64,15 @@ public final class PMUProbe: Probe {
 
     deinit { fg_pmu__destroy(handle) }
 
-    public func attach(tracker: Tracker) throws {
+    /// Nothing to load: the counters are opened per run, on that run's target.
+    public func attach(tracker: Tracker) throws {}
+
+    public func reset() throws {
+        fg_pmu__destroy(handle)
+        handle = nil
+    }
+
+    public func begin(tracker: Tracker) throws {
         guard missing == nil else { return }
         guard let pid = tracker.target else {
             throw ProbeError.unavailable("pmu probe: no target is tracked to count (track the held process first)")

@@ -90,20 +90,30 @@ public struct ProbeData: Sendable {
     }
 }
 
-/// The life of every probe: attach while the target is held before exec,
-/// stop when it ended, then collect what the kernel aggregated.
+/// The life of every probe in a recording session (see `ProbeSession` in
+/// Harness): loaded and attached once, then for each run of the session
+/// emptied, begun on the held target, stopped when the target ended and
+/// collected. Its programs stay attached between runs; they keep only what
+/// the tracked tree does, and nothing is tracked between runs.
 public protocol Probe: AnyObject {
     var name: ProbeName { get }
     /// Loads the BPF object against the tracker's shared maps and attaches it.
     func attach(tracker: Tracker) throws
-    /// Stops collecting; what was collected stays readable.
+    /// Before a run: forgets what the previous run (and untracked tasks) left.
+    func reset() throws
+    /// The held target of this run is tracked (`tracker.target`) and about to exec.
+    func begin(tracker: Tracker) throws
+    /// The run's process tree is gone; what was collected stays readable.
     func stop()
     func collect(tracker: Tracker) throws -> ProbeData
-    /// What its BPF programs cost so far (see `ProbeCost`); nil without programs.
+    /// What its BPF programs cost so far, summed over the session's runs
+    /// (see `ProbeCost`); nil without programs.
     func cost() -> ProbeCost?
 }
 
 extension Probe {
+    public func begin(tracker: Tracker) throws {}
+    public func stop() {}
     public func cost() -> ProbeCost? { nil }
 }
 
@@ -113,5 +123,14 @@ extension ProbeCost {
         var c = fg_prog_cost()
         guard body(&c) == 0 else { return nil }
         return ProbeCost(probe: probe, programs: Int(c.programs), runs: c.run_cnt, seconds: Double(c.run_ns) / 1e9)
+    }
+}
+
+extension ProbeCost {
+    /// What was spent since `earlier`, a reading of the same programs.
+    public func since(_ earlier: ProbeCost?) -> ProbeCost {
+        guard let earlier else { return self }
+        return ProbeCost(probe: probe, programs: programs, runs: runs &- earlier.runs,
+                         seconds: max(0, seconds - earlier.seconds))
     }
 }

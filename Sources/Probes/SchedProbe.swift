@@ -22,8 +22,8 @@ public final class SchedProbe: Probe {
         handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_sched__cost(h, $0) } }
     }
 
-    public func stop() {
-        if let handle { fg_sched__stop(handle) }
+    public func reset() throws {
+        if let handle { try ProbeError.check(fg_sched__reset(handle), "emptying the sched probe's maps") }
     }
 
     public func collect(tracker: Tracker) throws -> ProbeData {

@@ -24,8 +24,8 @@ public struct ProcessEvent: Sendable {
 /// maps all probes share (`tracked`, `stacks`).
 public final class Tracker: @unchecked Sendable {
     let handle: OpaquePointer
-    /// The first process tracked: the held target, for probes that open
-    /// events on it directly (the pmu probe's inherited counters).
+    /// The first process tracked since the last reset: the run's held target,
+    /// for probes that open events on it directly (the pmu probe's inherited counters).
     public private(set) var target: Int32?
 
     public init(maxTracked: UInt32 = 8192, maxStacks: UInt32 = 16384) throws {
@@ -37,17 +37,25 @@ public final class Tracker: @unchecked Sendable {
 
     deinit { fg_tracker__destroy(handle) }
 
+    /// Between two runs: untracks every process, empties the stack store and
+    /// the counters, discards pending events. The programs stay attached.
+    public func reset() throws {
+        try ProbeError.check(fg_tracker__reset(handle), "emptying the tracker's maps")
+        target = nil
+    }
+
     /// Starts tracking a process (the held target, before it execs).
     public func track(pid: Int32) throws {
         try ProbeError.check(fg_tracker__track(handle, UInt32(pid)), "tracking pid \(pid)")
         if target == nil { target = pid }
     }
 
-    /// Lifecycle events since the last call, waiting up to `timeoutMilliseconds` for one.
-    public func poll(timeoutMilliseconds: Int32) throws -> [ProcessEvent] {
+    /// Lifecycle events since the last call, waiting up to `timeoutMilliseconds`
+    /// for one or for `wakeFD` (the target's pidfd) to become readable.
+    public func poll(timeoutMilliseconds: Int32, wakeFD: Int32 = -1) throws -> [ProcessEvent] {
         var events: UnsafePointer<fg_proc_event>?
         var count = 0
-        try ProbeError.check(fg_tracker__poll(handle, timeoutMilliseconds, &events, &count),
+        try ProbeError.check(fg_tracker__poll(handle, wakeFD, timeoutMilliseconds, &events, &count),
                              "reading process events")
         guard let events else { return [] }
         return (0..<count).map { ProcessEvent(events[$0]) }
@@ -104,6 +112,15 @@ public final class Tracker: @unchecked Sendable {
                         meaning: "child processes not followed because the tracked-process table was full"),
         ]
     }
+}
+
+/// Room for every entry of a hash map about to be dumped (it no longer
+/// changes: nothing is tracked), not for its maximum: the largest tables hold
+/// 262144 entries, and zeroing buffers that large took a third of a short
+/// run's collection time.
+func entries(_ fd: Int32, max: UInt32) -> Int {
+    let n = fg_map_count(fd)
+    return n < 0 ? Int(max) : min(Int(max), n + 64)
 }
 
 func percpuSum(_ fd: Int32, _ slot: UInt32) -> UInt64 {

@@ -85,10 +85,23 @@ public final class ModuleCache: @unchecked Sendable {
     private var descriptors: [String: (fd: Int32, path: String)] = [:]
     private var loaded: [String: LoadedModule?] = [:]
     private var vdsoModule: LoadedModule??
+    private var kernelSymbols: KernelSymbols??
 
     public static let vdsoKey = "[vdso]"
 
     public init() {}
+
+    /// /proc/kallsyms, read once per cache: reading and parsing it took about
+    /// 40 ms, which every recording of a scenario's repetitions paid again.
+    /// nil when unreadable.
+    public var kernel: KernelSymbols? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = kernelSymbols { return known }
+        let symbols = try? KernelSymbols.load()
+        kernelSymbols = .some(symbols)
+        return symbols
+    }
 
     deinit {
         for entry in descriptors.values { close(entry.fd) }

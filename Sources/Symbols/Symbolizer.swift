@@ -216,7 +216,7 @@ public final class Symbolizer {
 
     private func resolveKernel(_ address: UInt64) -> Frame {
         if !kernelLoaded {
-            kernel = try? KernelSymbols.load()
+            kernel = modules.kernel
             kernelLoaded = true
         }
         guard let hit = kernel?.lookup(address) else {

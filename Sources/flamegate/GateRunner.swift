@@ -44,7 +44,7 @@ struct GateRunner {
         Interruption.shared.install()
         let progress = Progress()
         progress.plan(runs: scenarios.map { ScenarioRunner.plannedRuns($0.scenario) }.reduce(0, +))
-        let runner = ScenarioRunner(recorder: Recorder(interruption: Interruption.shared), progress: progress,
+        let runner = ScenarioRunner(recorder: Recorder(interruption: Interruption.shared, repeated: true), progress: progress,
                                     interruption: Interruption.shared)
         var runs: [ScenarioRun] = []
         for (i, loaded) in scenarios.enumerated() {

@@ -25,6 +25,7 @@ struct PMUProbeTests {
                                               stderrPath: dir.appendingPathComponent("err").path))
         try tracker.track(pid: held.pid)
         try probe.attach(tracker: tracker)
+        try probe.begin(tracker: tracker)
         try held.release()
         var status: Int32 = 0
         var usage = rusage()

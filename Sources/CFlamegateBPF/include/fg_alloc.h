@@ -32,7 +32,6 @@ int fg_alloc__heap_fd(const struct fg_alloc *p);
 int fg_alloc__stats_fd(const struct fg_alloc *p);
 uint32_t fg_alloc__max_outstanding(const struct fg_alloc *p);
 uint32_t fg_alloc__max_sites(const struct fg_alloc *p);
-void fg_alloc__stop(struct fg_alloc *p);
 void fg_alloc__destroy(struct fg_alloc *p);
 
 /* File offsets of the named functions in an ELF file (.symtab, then .dynsym);
@@ -48,5 +47,11 @@ int fg_alloc__dynamic_info(const char *path, int *dynamic, char *needed, size_t 
 
 /* The sampling shim flamegate carries (libflamegate-alloc.so). */
 const unsigned char *fg_alloc__preload_image(size_t *size);
+
+/* Detaches every uprobe attached so far (all at once: each waits for an SRCU
+ * grace period); the object and its maps stay. */
+void fg_alloc__detach_uprobes(struct fg_alloc *p);
+/* Empties the maps between two runs; the programs stay attached. */
+int fg_alloc__reset(struct fg_alloc *p);
 
 #endif

@@ -20,8 +20,9 @@ int fg_cpu__open(const struct fg_cpu_config *cfg, const struct fg_tracker *track
 int fg_cpu__counts_fd(const struct fg_cpu *p);
 int fg_cpu__stats_fd(const struct fg_cpu *p);
 uint32_t fg_cpu__max_entries(const struct fg_cpu *p);
-/* Stops sampling (closes the perf events) but keeps the maps readable. */
-void fg_cpu__stop(struct fg_cpu *p);
 void fg_cpu__destroy(struct fg_cpu *p);
+
+/* Empties the maps between two runs; the programs stay attached. */
+int fg_cpu__reset(struct fg_cpu *p);
 
 #endif

@@ -17,7 +17,9 @@ int fg_io__open(const struct fg_tracker *tracker, const char *const *syscalls, s
 int fg_io__block_fd(const struct fg_io *p);
 int fg_io__syscalls_fd(const struct fg_io *p);
 int fg_io__stats_fd(const struct fg_io *p);
-void fg_io__stop(struct fg_io *p);
 void fg_io__destroy(struct fg_io *p);
+
+/* Empties the maps between two runs; the programs stay attached. */
+int fg_io__reset(struct fg_io *p);
 
 #endif

@@ -19,7 +19,9 @@ int fg_offcpu__open(const struct fg_offcpu_config *cfg, const struct fg_tracker 
 int fg_offcpu__counts_fd(const struct fg_offcpu *p);
 int fg_offcpu__stats_fd(const struct fg_offcpu *p);
 uint32_t fg_offcpu__max_entries(const struct fg_offcpu *p);
-void fg_offcpu__stop(struct fg_offcpu *p);
 void fg_offcpu__destroy(struct fg_offcpu *p);
+
+/* Empties the maps between two runs; the programs stay attached. */
+int fg_offcpu__reset(struct fg_offcpu *p);
 
 #endif

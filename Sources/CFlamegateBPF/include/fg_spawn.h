@@ -30,4 +30,7 @@ int fg_status_exit_code(int status);
 int fg_status_signaled(int status);
 int fg_status_signal(int status);
 
+/* A pidfd of `pid` (Linux 5.3+): readable once the process has exited. -errno on failure. */
+int fg_pidfd_open(pid_t pid);
+
 #endif

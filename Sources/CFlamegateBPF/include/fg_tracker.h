@@ -22,14 +22,20 @@ int fg_tracker__tracked_fd(const struct fg_tracker *t);
 int fg_tracker__stacks_fd(const struct fg_tracker *t);
 int fg_tracker__stats_fd(const struct fg_tracker *t);
 int fg_tracker__snapshots_fd(const struct fg_tracker *t);
-/* Consumes pending lifecycle events (waiting up to timeout_ms for the first)
- * into an internal buffer; *events points at them until the next call. */
-int fg_tracker__poll(struct fg_tracker *t, int timeout_ms, const struct fg_proc_event **events,
+/* Consumes pending lifecycle events (waiting up to timeout_ms for the first,
+ * or for `wake_fd` to become readable: the target's pidfd, so its exit ends
+ * the wait at once; -1 for none) into an internal buffer; *events points at
+ * them until the next call. */
+int fg_tracker__poll(struct fg_tracker *t, int wake_fd, int timeout_ms, const struct fg_proc_event **events,
 		     size_t *count);
 /* Reads one stored stack; -ENOENT when the hash is unknown. */
 int fg_tracker__stack(const struct fg_tracker *t, uint64_t hash, struct fg_stack *out);
 /* Reads the snapshot of a user stack; -ENOENT when none was kept. */
 int fg_tracker__snapshot(const struct fg_tracker *t, uint64_t hash, struct fg_stack_snapshot *out);
 void fg_tracker__destroy(struct fg_tracker *t);
+
+/* Between two runs: untracks everything, empties the stack store and the
+ * counters, and discards pending events; the programs stay attached. */
+int fg_tracker__reset(struct fg_tracker *t);
 
 #endif
