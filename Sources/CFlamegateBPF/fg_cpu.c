@@ -8,6 +8,7 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@ struct fg_cpu {
 	struct bpf_link **links;
 	int *fds;
 	int nfds;
+	uint64_t period_ns; /* the sampling period cpu-clock turns the frequency into */
 };
 
 static int open_cpu_clock(int cpu, uint32_t freq)
@@ -54,6 +56,7 @@ int fg_cpu__open(const struct fg_cpu_config *cfg, const struct fg_tracker *track
 	}
 	if (cfg->max_entries)
 		bpf_map__set_max_entries(p->skel->maps.counts, cfg->max_entries);
+	p->period_ns = 1000000000ULL / (cfg->frequency_hz ? cfg->frequency_hz : 1);
 	/* share the tracker's process tree and stack store */
 	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
 	if (err)
@@ -141,4 +144,22 @@ int fg_cpu__cost(const struct fg_cpu *p, struct fg_prog_cost *out)
 int fg_cpu__reset(struct fg_cpu *p)
 {
 	return fg_object_reset(p->skel->obj, NULL, 0);
+}
+
+/* cpu-clock is an hrtimer whose phase was set when the event was opened;
+ * disabling and enabling keeps it (the time left is saved), setting the
+ * period again restarts it. Restarting it right before the target is
+ * released puts every run's samples at the same phase relative to the
+ * target's start, as when the events were opened per run. Left to chance,
+ * the phase moved a target that sleeps 2 ms in a loop (api-pool; 1/499 Hz is
+ * 2.004 ms) in and out of step with the sampler from one run to the next, and
+ * per-function shares with it. */
+int fg_cpu__restart(struct fg_cpu *p)
+{
+	uint64_t period = p->period_ns;
+	for (int i = 0; i < p->nfds; i++) {
+		if (ioctl(p->fds[i], PERF_EVENT_IOC_PERIOD, &period) != 0)
+			return -errno;
+	}
+	return 0;
 }

@@ -28,6 +28,11 @@ public final class CPUProbe: Probe {
         handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_cpu__cost(h, $0) } }
     }
 
+    /// Every run's samples at the same phase from the target's start (see fg_cpu__restart).
+    public func begin(tracker: Tracker) throws {
+        if let handle { try ProbeError.check(fg_cpu__restart(handle), "restarting the cpu-clock events") }
+    }
+
     public func reset() throws {
         if let handle { try ProbeError.check(fg_cpu__reset(handle), "emptying the cpu probe's maps") }
     }

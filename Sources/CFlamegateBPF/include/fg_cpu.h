@@ -22,6 +22,8 @@ int fg_cpu__stats_fd(const struct fg_cpu *p);
 uint32_t fg_cpu__max_entries(const struct fg_cpu *p);
 void fg_cpu__destroy(struct fg_cpu *p);
 
+/* Restarts the sampling timers: call right before the target is released. */
+int fg_cpu__restart(struct fg_cpu *p);
 /* Empties the maps between two runs; the programs stay attached. */
 int fg_cpu__reset(struct fg_cpu *p);
 
