@@ -8,8 +8,9 @@ import TestSupport
 /// `flamegate run`, `baseline update`, `compare`, `merge` end to end (issue #3).
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
 struct GateCommandTests {
-    /// A scratch copy of the slowdown scenario with its target.
-    static func workspace(_ label: String) throws -> URL {
+    /// A scratch copy of the slowdown scenario with its target, measured
+    /// `repetitions` times per side.
+    static func workspace(_ label: String, repetitions: Int = 10) throws -> URL {
         let dir = TestPaths.temporaryDirectory(label)
         let scenarios = dir.appendingPathComponent("scenarios")
         try FileManager.default.createDirectory(at: scenarios.appendingPathComponent("targets"),
@@ -18,6 +19,10 @@ struct GateCommandTests {
             try FileManager.default.copyItem(at: TestPaths.root.appendingPathComponent("scenarios/\(file)"),
                                              to: scenarios.appendingPathComponent(file))
         }
+        let yaml = scenarios.appendingPathComponent("slowdown.yaml")
+        let text = try String(contentsOf: yaml, encoding: .utf8)
+        try text.replacingOccurrences(of: "repetitions: 10\n", with: "repetitions: \(repetitions)\n")
+            .write(to: yaml, atomically: true, encoding: .utf8)
         return dir
     }
 
@@ -25,16 +30,24 @@ struct GateCommandTests {
         try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: url))
     }
 
+    /// SLOWDOWN=10 makes the whole program 8% slower against a 5% threshold.
+    /// Between `flamegate` processes half a minute apart on a shared VM the
+    /// same program drifts by 1-2% (issue #11: a run measured ×1.065, CI
+    /// [1.049, 1.081], INCONCLUSIVE), so 20 runs a side, not 10: a CI about
+    /// 30% narrower around the same ratio. The threshold is unchanged.
     @Test func tenPercentSlowerHotFunctionIsNamedAndFailsTheGate() throws {
-        let dir = try Self.workspace("gate")
+        let dir = try Self.workspace("gate", repetitions: 20)
         let scenario = dir.appendingPathComponent("scenarios/slowdown.yaml").path
         let baselines = dir.appendingPathComponent("baselines").path
         let update = try CLI.run(["baseline", "update", scenario, "--baselines", baselines])
         #expect(update.status == 0, "\(update.stdout)\n\(update.stderr)")
         let stored = try JSONFormat.decoder().decode(
             Baseline.self, from: Data(contentsOf: URL(fileURLWithPath: baselines + "/slowdown.json")))
-        #expect(stored.sizes.first?.runs.count == 10)
-        #expect(stored.environment == stored.environment)
+        #expect(stored.sizes.first?.runs.count == 20)
+        // the baseline says which machine measured it: this one
+        #expect(stored.environment.cores == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(stored.environment.kernel == (try? String(contentsOfFile: "/proc/sys/kernel/osrelease",
+                                                          encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines))
 
         var env = ProcessInfo.processInfo.environment
         env["SLOWDOWN"] = "0"
