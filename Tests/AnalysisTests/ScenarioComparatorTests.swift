@@ -156,6 +156,12 @@ import Testing
                                            thresholds: Thresholds())
         #expect(c.functions.first { $0.name == "hot" }?.verdict != .regressed)
         #expect(c.verdict != .regressed)
+        // issue #11: a loop that swings ±25% from run to run says nothing at a 5% threshold,
+        // even when its median moved 15%
+        let noisy = Self.jitter.map { 1 + $0 * 50 }
+        var swinging = runs(wall: 1.12, calibration: 0.0115)
+        for i in swinging.runs.indices { swinging.runs[i].metrics[Metric.calibration.id] = 0.0115 * noisy[(i + 3) % 10] }
+        #expect(wall(swinging).verdict == .regressed, "\(wall(swinging).note ?? "")")
     }
 
     @Test func aLargeMoveWithoutEvidenceIsNotInconclusive() {
