@@ -190,6 +190,35 @@ import Testing
         #expect(metrics[0].note?.contains("machine was busier") == true)
     }
 
+    static func compared(_ id: String, _ before: Double, _ after: Double, _ verdict: Verdict) -> MetricComparison {
+        var c = m(id, before, after, verdict)
+        c.comparison = ScalarComparison(ratio: after / before, ciLower: after / before * 0.95, ciUpper: after / before * 1.05,
+                                        pValue: verdict == .pass ? 0.5 : 0.001, testMethod: .exact, verdict: verdict,
+                                        tau: 0.05, alpha: 0.05, nBaseline: 10, nCurrent: 10)
+        return c
+    }
+
+    /// Issue #11: an A/A run of journal-writer on a slower shared disk.
+    @Test func wallTimeExplainedByASlowerDiskIsNotARegression() {
+        var metrics = [Self.m("wall_time", 0.0163, 0.0201, .regressed), Self.m("offcpu.io_wait", 0.0074, 0.0095, .regressed),
+                       Self.compared("io.block_requests", 37, 37, .pass), Self.compared("io.block_p50", 59e-6, 76e-6, .regressed)]
+        ScenarioComparator.explainByDiskSpeed(&metrics, size: nil)
+        #expect(metrics[0].verdict == .inconclusive)
+        #expect(metrics[0].note?.contains("the disk was slower") == true, "\(metrics[0].note ?? "")")
+    }
+
+    @Test func moreSyncsThanTheBaselineStayRegressed() {
+        var metrics = [Self.m("wall_time", 0.0163, 0.400, .regressed), Self.m("offcpu.io_wait", 0.0074, 0.350, .regressed),
+                       Self.compared("io.block_requests", 37, 2000, .regressed), Self.compared("io.block_p50", 59e-6, 90e-6, .regressed)]
+        ScenarioComparator.explainByDiskSpeed(&metrics, size: nil)
+        #expect(metrics[0].verdict == .regressed)
+        // and a wall rise the I/O wait does not explain
+        var cpu = [Self.m("wall_time", 0.0163, 0.0301, .regressed), Self.m("offcpu.io_wait", 0.0074, 0.0080, .pass),
+                   Self.compared("io.block_requests", 37, 37, .pass), Self.compared("io.block_p50", 59e-6, 76e-6, .regressed)]
+        ScenarioComparator.explainByDiskSpeed(&cpu, size: nil)
+        #expect(cpu[0].verdict == .regressed)
+    }
+
     @Test func wallTimeNotExplainedStaysRegressed() {
         var metrics = [Self.m("wall_time", 0.100, 0.140, .regressed), Self.m("offcpu.runnable_wait", 0.001, 0.005, .pass)]
         ScenarioComparator.explainByContention(&metrics, size: nil)
