@@ -333,17 +333,10 @@ static __always_inline __u64 user_sp(void)
 /* The raw syscall tracepoints through BTF (tp_btf), not the per-syscall
  * `syscalls:sys_enter_mmap` ones: those are found through tracefs, which is
  * not mounted on every machine. One program sees every syscall: the number is
- * compared first, so the others cost a compare and a return. */
-#if defined(__TARGET_ARCH_x86)
-#define NR_MMAP 9
-#define NR_MUNMAP 11
-#elif defined(__TARGET_ARCH_arm64)
-#define NR_MMAP 222
-#define NR_MUNMAP 215
-#else
-#define NR_MMAP -1
-#define NR_MUNMAP -1
-#endif
+ * compared first, so the others cost a compare and a return. The numbers are
+ * this architecture's, set by user space from <sys/syscall.h> (as io's are). */
+const volatile long nr_mmap = -1;
+const volatile long nr_munmap = -1;
 
 static __always_inline int mmap_enter(void *ctx, struct pt_regs *regs)
 {
@@ -371,9 +364,9 @@ static __always_inline int mmap_enter(void *ctx, struct pt_regs *regs)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 {
-	if (nr == NR_MMAP)
+	if (nr == nr_mmap)
 		return mmap_enter(ctx, regs);
-	if (nr == NR_MUNMAP) {
+	if (nr == nr_munmap) {
 		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 		if (fg_tracked_task(tgid))
 			record_unmap(tgid, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs));

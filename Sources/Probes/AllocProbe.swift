@@ -65,12 +65,18 @@ public final class AllocProbe: Probe {
     /// symbolization of /bin/true took 3.5 s longer under them).
     public func begin(tracker: Tracker) throws {
         guard case let .exact(functions) = plan.mode, let handle, !uprobesAttached else { return }
-        uprobesAttached = true
-        for (index, f) in functions.enumerated() {
-            let cookie = UInt32(index) | Self.layout(f.call) << 8
-            try ProbeError.check(fg_alloc__attach_function(handle, f.path, f.offset, cookie),
-                                 "attaching the alloc probe's uprobes to \(f.name) in \(f.path)")
+        do {
+            for (index, f) in functions.enumerated() {
+                let cookie = UInt32(index) | Self.layout(f.call) << 8
+                try ProbeError.check(fg_alloc__attach_function(handle, f.path, f.offset, cookie),
+                                     "attaching the alloc probe's uprobes to \(f.name) in \(f.path)")
+            }
+        } catch {
+            // not half of them: the next run attaches them all again
+            fg_alloc__detach_uprobes(handle)
+            throw error
         }
+        uprobesAttached = true
     }
 
     public func stop() {

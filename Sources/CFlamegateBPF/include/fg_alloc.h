@@ -48,8 +48,8 @@ int fg_alloc__dynamic_info(const char *path, int *dynamic, char *needed, size_t 
 /* The sampling shim flamegate carries (libflamegate-alloc.so). */
 const unsigned char *fg_alloc__preload_image(size_t *size);
 
-/* Detaches every uprobe attached so far (all at once: each waits for an SRCU
- * grace period); the object and its maps stay. */
+/* Detaches every uprobe attached so far (about 90 ms each); the object, its
+ * tracepoints and its maps stay. */
 void fg_alloc__detach_uprobes(struct fg_alloc *p);
 /* Empties the maps between two runs; the programs stay attached. */
 int fg_alloc__reset(struct fg_alloc *p);
