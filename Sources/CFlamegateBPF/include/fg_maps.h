@@ -9,7 +9,7 @@
 long fg_map_dump(int map_fd, size_t key_size, size_t value_size, void *keys, void *values,
 		 size_t cap);
 
-/* Number of entries in a hash map (keys of at most 512 bytes), or -errno. */
+/* Number of entries in a hash map, or -errno. */
 long fg_map_count(int map_fd);
 
 /* Sums slot `key` of a per-CPU array of u64 over all possible CPUs. */
