@@ -21,8 +21,8 @@ public enum ProbeRegistry {
     }
 
     /// The probes to attach and every requested probe's status; throws when the
-    /// user named a probe that cannot run. `allocPlan` is what `AllocPlanner`
-    /// decided for the target (or why it could not), when alloc is asked for.
+    /// user named a probe that cannot run. The alloc probe follows
+    /// `settings.allocPlan`, what `AllocPlanner` decided for the target.
     static func make(_ settings: ProbeSession.Settings) throws -> ([Probe], [ProbeStatus]) {
         var probes: [Probe] = []
         var statuses: [ProbeStatus] = []

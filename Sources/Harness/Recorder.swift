@@ -111,10 +111,10 @@ public final class Recorder {
         try held.release()
         var run = RunState(pid: held.pid, origin: origin, options: options)
         // the wait ends as soon as the target exits, not at the next 50 ms tick
-        let exitFD = fg_pidfd_open(held.pid)
+        let exitFD = max(fg_pidfd_open(held.pid), -1)  // -1: poll the ring buffer alone
         defer { if exitFD >= 0 { close(exitFD) } }
         while !run.exited {
-            try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 50, wakeFD: max(exitFD, -1))
+            try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 50, wakeFD: exitFD)
             run.poll(interrupted: interruption?.isSet ?? false)
         }
         finished = true
