@@ -41,6 +41,9 @@ public struct ScalarComparison: Codable, Sendable, Equatable {
     public var alpha: Double
     public var nBaseline: Int
     public var nCurrent: Int
+    /// Runs made in pairs (`--base`): the test is Wilcoxon's signed-rank on
+    /// the pairs' log ratios, not Mann–Whitney (see ``comparePaired(baseline:current:tau:alpha:)``).
+    public var paired: Bool?
 
     public init(ratio: Double, ciLower: Double, ciUpper: Double, pValue: Double,
                 testMethod: MannWhitney.Method, verdict: Verdict, tau: Double, alpha: Double,
@@ -118,7 +121,7 @@ public struct ScalarComparison: Codable, Sendable, Equatable {
     }
 
     /// The two-gate rule documented on ``compare(baseline:current:tau:alpha:seed:resamples:)``.
-    private func decide() -> Verdict {
+    func decide() -> Verdict {
         let limit = 1 + tau
         let significant = pValue < alpha
         if significant && ciLower > limit { return .regressed }

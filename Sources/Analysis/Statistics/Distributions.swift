@@ -21,6 +21,19 @@ public enum Distributions {
         0.5 * erfc(z / 2.0.squareRoot())
     }
 
+    /// Φ⁻¹(p) for p in (0, 1), by bisection on ``normalCDF(_:)`` to full
+    /// double precision (a few microseconds; only confidence levels need it).
+    public static func normalQuantile(_ p: Double) -> Double {
+        precondition(p > 0 && p < 1, "normalQuantile needs 0 < p < 1")
+        var low = -40.0, high = 40.0
+        for _ in 0..<200 {
+            let mid = (low + high) / 2
+            if mid == low || mid == high { break }
+            if normalCDF(mid) < p { low = mid } else { high = mid }
+        }
+        return (low + high) / 2
+    }
+
     /// The regularized incomplete beta function I_x(a, b), by the continued
     /// fraction evaluated with the modified Lentz method (Press et al. 2007,
     /// "Numerical Recipes", 3rd ed., §6.4 and §5.2). NaN in, NaN out, as in libm.

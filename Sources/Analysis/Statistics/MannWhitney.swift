@@ -98,7 +98,7 @@ public enum MannWhitney {
 
 /// Average ranks (1-based) of a combined sample, with the tie statistics the
 /// normal approximation needs.
-private struct Ranking {
+struct Ranking {
     var ranks: [Double]
     /// Σ (t³ − t) over groups of t equal values.
     var tieTerm: Double = 0
