@@ -23,12 +23,19 @@ public final class Progress: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// More runs than planned (a scenario that needs more pairs to decide).
+    public func extend(runs: Int) {
+        lock.lock()
+        totalRuns += runs
+        lock.unlock()
+    }
+
     public func runStarted(scenario: String, index: Int, of count: Int, size: Int?, repetition: Int,
-                           repetitions: Int, warmup: Bool) {
+                           repetitions: Int, warmup: Bool, side: String? = nil) {
         lock.lock()
         defer { lock.unlock() }
         let what = "[\(index)/\(count)] \(scenario)" + (size.map { " size \($0)" } ?? "")
-            + (warmup ? " warmup \(repetition)" : " run \(repetition)/\(repetitions)")
+            + (warmup ? " warmup \(repetition)" : " run \(repetition)/\(repetitions)") + (side.map { " (\($0))" } ?? "")
         if tty {
             write("\r\u{1B}[2K" + what + eta())
             lineOpen = true

@@ -12,6 +12,10 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var build: String?
     public var run: RunSpec
     public var repetitions: Int
+    /// Against a base measured in the same run (`--base`), the most pairs an
+    /// inconclusive scenario may grow to (see `SequentialPlan`); nil: twice
+    /// `repetitions`.
+    public var maxRepetitions: Int?
     public var warmup: Int
     public var sizes: [Int]?
     /// nil: every probe this build implements and this kernel supports.
@@ -20,7 +24,7 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var alloc: AllocSettings
     public var thresholds: Thresholds
 
-    static let keys = ["name", "description", "build", "run", "repetitions", "warmup", "sizes", "probes", "cpu",
+    static let keys = ["name", "description", "build", "run", "repetitions", "max_repetitions", "warmup", "sizes", "probes", "cpu",
                        "alloc", "thresholds"]
 
     public init(name: String, description: String? = nil, build: String? = nil, run: RunSpec,
@@ -59,6 +63,11 @@ public struct Scenario: Codable, Sendable, Equatable {
         }
         run = try c.decode(RunSpec.self, forKey: AnyKey("run"))
         repetitions = try c.int("repetitions", range: 2...10_000) ?? 10
+        maxRepetitions = try c.int("max_repetitions", range: 2...10_000)
+        if let maxRepetitions, maxRepetitions < repetitions {
+            throw ScenarioError(path: ["max_repetitions"], "max_repetitions \(maxRepetitions) is below repetitions "
+                + "\(repetitions): expected at least as many")
+        }
         warmup = try c.int("warmup", range: 0...1_000) ?? 1
         sizes = try Self.decodeSizes(c)
         probes = try Self.decodeProbes(c)
@@ -89,6 +98,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         try c.encodeIfPresent(build, forKey: AnyKey("build"))
         try c.encode(run, forKey: AnyKey("run"))
         try c.encode(repetitions, forKey: AnyKey("repetitions"))
+        try c.encodeIfPresent(maxRepetitions, forKey: AnyKey("max_repetitions"))
         try c.encode(warmup, forKey: AnyKey("warmup"))
         try c.encodeIfPresent(sizes, forKey: AnyKey("sizes"))
         try c.encodeIfPresent(probes?.map(\.rawValue), forKey: AnyKey("probes"))

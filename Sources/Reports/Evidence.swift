@@ -146,6 +146,22 @@ enum Evidence {
     /// Notices beside the numbers: the scenario's warnings, probes that could not run and
     /// the metrics left unmeasured, one line per reason (`probe pmu unavailable: no PMU …;
     /// unavailable: pmu.cycles, pmu.instructions, …`).
+    /// What the scenario was compared with and how finely: `compared with
+    /// base 1a2b3c4d5e6f (main): 10 pairs interleaved (look 1 of 3, α 0.031);
+    /// wall-time noise ±0.8%: could flag ≥ 5.9%`. Nil without a base or a comparison.
+    static func comparedWith(_ scenario: ScenarioReport) -> String? {
+        var parts: [String] = []
+        if let base = scenario.base, base.failure == nil, !base.isNew {
+            parts.append("compared with base " + Formatting.oneLine(base.source) + ": \(base.pairs) pairs interleaved"
+                + (base.plannedLooks > 1 ? String(format: " (look %d of %d, α %.3f)", base.looks, base.plannedLooks, base.alpha) : ""))
+        }
+        if let s = scenario.sensitivity {
+            parts.append(String(format: "wall-time noise ±%.1f%%: could flag ≥ %.1f%%", s.halfWidth * 100,
+                                s.smallestDetectable * 100))
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
     static func notices(_ scenario: ScenarioReport) -> [String] {
         var unmeasured = unavailableMetrics(scenario.comparison)
         func listing(_ reason: String) -> String {
@@ -155,7 +171,8 @@ enum Evidence {
         let probes = scenario.run.probes.compactMap { p in
             p.unavailable.map { "probe \(p.probe.rawValue) unavailable: " + Formatting.oneLine($0) + listing($0) }
         }
-        return scenario.warnings.map { "warning: " + Formatting.oneLine($0) } + probes
+        return (comparedWith(scenario).map { [$0] } ?? [])
+            + scenario.warnings.map { "warning: " + Formatting.oneLine($0) } + probes
             + unmeasured.map { "unavailable: " + $0.metrics.joined(separator: ", ") + ": " + Formatting.oneLine($0.reason) }
     }
 

@@ -41,16 +41,36 @@ struct GateRunner {
 
     /// Runs every scenario; environment errors exit 2.
     func measure(_ scenarios: [LoadedScenario]) -> [ScenarioRun] {
+        measure(scenarios, base: nil, stored: [:]).map(\.run)
+    }
+
+    /// Runs every scenario, each against its base measured in the same run
+    /// when `base` is given (else against its stored baseline, in `stored`),
+    /// and judges it; environment errors exit 2.
+    func judge(_ scenarios: [LoadedScenario], base: BaseSetup?, stored: [String: Baseline]) -> [ScenarioReport] {
+        measure(scenarios, base: base, stored: stored).map(\.report)
+    }
+
+    private func measure(_ scenarios: [LoadedScenario], base: BaseSetup?, stored: [String: Baseline])
+        -> [(run: ScenarioRun, report: ScenarioReport)] {
         Interruption.shared.install()
         let progress = Progress()
-        progress.plan(runs: scenarios.map { ScenarioRunner.plannedRuns($0.scenario) }.reduce(0, +))
+        progress.plan(runs: scenarios.map { ScenarioRunner.plannedRuns($0.scenario, sides: base == nil ? 1 : 2) }
+            .reduce(0, +))
         let runner = ScenarioRunner(recorder: Recorder(interruption: Interruption.shared, repeated: true), progress: progress,
                                     interruption: Interruption.shared)
-        var runs: [ScenarioRun] = []
+        var runs: [(run: ScenarioRun, report: ScenarioReport)] = []
         for (i, loaded) in scenarios.enumerated() {
             do {
-                let run = try runner.run(loaded, index: i + 1, of: scenarios.count)
-                runs.append(run)
+                let run: ScenarioRun, report: ScenarioReport
+                if let base {
+                    (run, report) = try measurePaired(loaded, base: base, stored: stored[loaded.scenario.name],
+                                                      runner: runner, index: i + 1, of: scenarios.count)
+                } else {
+                    run = try runner.run(loaded, index: i + 1, of: scenarios.count)
+                    report = ScenarioReport(run: run, baseline: stored[loaded.scenario.name])
+                }
+                runs.append((run, report))
                 progress.note("\(run.failure == nil ? "measured" : "FAILED  ") \(loaded.scenario.name)"
                     + (run.failure.map { ": \($0.message)" } ?? ""))
             } catch let error as ProbeError {
@@ -64,5 +84,37 @@ struct GateRunner {
         }
         progress.finish()
         return runs
+    }
+
+    /// One scenario against its base: both sides in pairs, or the change
+    /// alone when the base has no such scenario or its file does not load.
+    private func measurePaired(_ loaded: LoadedScenario, base: BaseSetup, stored: Baseline?, runner: ScenarioRunner,
+                               index: Int, of count: Int) throws -> (ScenarioRun, ScenarioReport) {
+        var plan = SequentialPlan(loaded.scenario)
+        if let maximum = base.maxRepetitions { plan = SequentialPlan(first: plan.first, maximum: maximum, batch: plan.batch) }
+        let counterpart: LoadedScenario?
+        switch base.counterpart(of: loaded, repetitions: repetitions) {
+        case let .success(found):
+            counterpart = found
+        case let .failure(error):
+            let run = try runner.run(loaded, index: index, of: count)
+            let failed = ScenarioRun(scenario: loaded.scenario, file: error.file, environment: run.environment, sizes: [],
+                                     failure: ScenarioFailure(kind: .launch, message: error.description), probes: [])
+            return (run, PairedGate.report(change: run, base: failed, source: base.description, plan: plan, stored: stored))
+        }
+        guard let counterpart else {
+            let run = try runner.run(loaded, index: index, of: count)
+            return (run, PairedGate.report(change: run, base: nil, source: base.description, plan: plan, stored: stored))
+        }
+        let sides = (base: ScenarioSide(counterpart, environment: base.environment, label: "base", build: base.builds),
+                     change: ScenarioSide(loaded, label: "change"))
+        let (b, c) = try runner.runPaired(base: sides.base, change: sides.change, index: index, of: count, plan: plan) {
+            baseSizes, changeSizes, look in
+            var now = ScenarioRun(scenario: loaded.scenario, file: loaded.file.path, environment: .current(),
+                                  sizes: changeSizes, failure: nil, probes: [])
+            now.sizes = changeSizes
+            return PairedGate.decided(change: now, base: baseSizes, look: look, plan: plan)
+        }
+        return (c, PairedGate.report(change: c, base: b, source: base.description, plan: plan, stored: stored))
     }
 }

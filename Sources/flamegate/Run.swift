@@ -13,6 +13,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var selection: ScenarioSelection
 
+    @OptionGroup var base: BaseOptions
+
     @OptionGroup var reports: ReportOptions
 
     func run() throws {
@@ -26,14 +28,24 @@ struct Run: ParsableCommand {
             do {
                 loaded[s.scenario.name] = try store.load(s.scenario.name)
             } catch let error as BaselineError {
+                // against a base measured now a stored baseline only serves scenarios the base lacks
+                if case .missing = error, base.isSet { continue }
                 problems.append(error.description)
             }
         }
         if !problems.isEmpty { fail(problems.joined(separator: "\nflamegate: error: ")) }
+        var setup: BaseSetup?
+        if base.isSet {
+            do {
+                setup = try BaseSetup(base, paths: selection.paths)
+            } catch {
+                fail("\(error)")
+            }
+        }
+        defer { setup?.remove() }
         let started = Date()
-        let runs = gate.measure(scenarios)
         let report = RunReport(startedAt: started, environment: .current(), shard: selection.shard,
-                               scenarios: runs.map { ScenarioReport(run: $0, baseline: loaded[$0.scenario.name]) })
+                               scenarios: gate.judge(scenarios, base: setup, stored: loaded))
         do {
             throw ExitCode(try reports.emit(report))
         } catch let error as ExitCode {

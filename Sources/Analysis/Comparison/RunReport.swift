@@ -33,17 +33,33 @@ public struct ScenarioReport: Codable, Sendable {
     public var findings: [Finding]
     /// Complexity exponents, for scenarios with a `sizes` sweep.
     public var complexity: ComplexityReport?
+    /// The base measured in the same run, when there was one (`--base`).
+    public var base: BaseReport?
+    /// The noise of the wall-time comparison and the smallest change it could flag.
+    public var sensitivity: Sensitivity?
 
     public var name: String { run.scenario.name }
 
     /// Compares `run` with `baseline` (nil: nothing to compare with, e.g. when
     /// the scenario failed before a baseline was needed).
-    public init(run: ScenarioRun, baseline: Baseline?, seed: UInt64 = ScalarComparison.defaultSeed) {
+    ///
+    /// With `base` (the base measured in the same run), `baseline` holds the
+    /// base side's runs and `design` says they were paired with the change's.
+    public init(run: ScenarioRun, baseline: Baseline?, seed: UInt64 = ScalarComparison.defaultSeed,
+                design: ScenarioComparator.Design = .unpaired, base: BaseReport? = nil) {
         self.run = run
+        self.base = base
         baselineEnvironment = baseline?.environment
         baselineProfiles = baseline?.sizes.compactMap { s in s.cpuProfile.map { SizedProfile(size: s.size, profile: $0) } } ?? []
         var warnings: [String] = []
-        if let baseline {
+        if let failure = base?.failure {
+            warnings.append("the base side (\(base!.source)) could not be measured: \(failure.message)"
+                + (baseline == nil ? "" : "; compared with the stored baseline instead"))
+        } else if base?.isNew == true {
+            warnings.append("NEW: the base (\(base!.source)) has no such scenario"
+                + (baseline == nil ? "" : "; compared with the stored baseline instead"))
+        }
+        if let baseline, design.paired == false {
             let diff = run.environment.differences(from: baseline.environment)
             if !diff.isEmpty {
                 warnings.append("baseline recorded on a different machine (" + diff.joined(separator: "; ")
@@ -65,7 +81,8 @@ public struct ScenarioReport: Codable, Sendable {
         } else {
             var c = baseline.map {
                 ScenarioComparator.compare(baseline: $0.sizes, current: run.sizes,
-                                           thresholds: Self.effectiveThresholds(run.scenario), seed: seed)
+                                           thresholds: Self.effectiveThresholds(run.scenario), seed: seed,
+                                           design: design)
             }
             let detected = Detectors.analyze(run: run, baseline: baseline, comparison: c)
             findings = detected.findings
@@ -88,6 +105,7 @@ public struct ScenarioReport: Codable, Sendable {
                 warnings.append("no baseline to compare with")
             }
         }
+        sensitivity = Sensitivity(comparison)
         self.warnings = warnings
     }
 }

@@ -5,6 +5,24 @@ import Model
 /// t-test on per-run inclusive shares and Benjamini-Hochberg across the
 /// functions of every size.
 public enum ScenarioComparator {
+    /// How the two sides were measured, and at what level to test them.
+    public struct Design: Codable, Sendable, Equatable {
+        /// Run i of the baseline and run i of the current side were measured
+        /// as a pair, one right after the other (`flamegate run --base`).
+        public var paired: Bool
+        /// The significance level of this look (α of a sequential plan's look,
+        /// see `AlphaSpending`); also the false-discovery rate of functions.
+        public var alpha: Double
+
+        public init(paired: Bool = false, alpha: Double = 0.05) {
+            self.paired = paired
+            self.alpha = alpha
+        }
+
+        public static let unpaired = Design()
+    }
+
+
     /// Test rules for functions (DESIGN "Statistics").
     public static let minimumSamples: UInt64 = 20
     public static let minimumChangePoints = 0.5
@@ -13,7 +31,8 @@ public enum ScenarioComparator {
     public static let suggestiveP = 0.2
 
     public static func compare(baseline: [SizeResult], current: [SizeResult], thresholds: Thresholds,
-                               seed: UInt64 = ScalarComparison.defaultSeed) -> ScenarioComparison {
+                               seed: UInt64 = ScalarComparison.defaultSeed, design: Design = .unpaired)
+        -> ScenarioComparison {
         var metrics: [MetricComparison] = []
         var candidates: [Candidate] = []
         for now in current {
@@ -32,22 +51,23 @@ public enum ScenarioComparator {
                 let values = before.values(id) + now.values(id)
                 if !values.isEmpty, values.allSatisfy({ $0 == 0 }),
                    !now.runs.contains(where: { $0.unavailable[id] != nil }) { continue }
-                metrics.append(compareMetric(metric, before, now, thresholds, seed))
+                metrics.append(compareMetric(metric, before, now, thresholds, seed, design))
             }
             explainByContention(&metrics, size: now.size)
             explainByDiskSpeed(&metrics, size: now.size)
             let machine = machineFactor(metrics, size: now.size, tau: thresholds.cpuTime)
             explainByMachineSpeed(&metrics, size: now.size, factor: machine)
-            candidates += functionCandidates(before, now).map { ($0.comparison, $0.baselineTotalSeconds, machine) }
+            candidates += functionCandidates(before, now, paired: design.paired).map { ($0.comparison, $0.baselineTotalSeconds, machine) }
         }
-        let functions = judge(candidates, thresholds)
+        let functions = judge(candidates, thresholds, rate: design.alpha)
         let gated = metrics.filter(\.gated).map(\.verdict) + functions.filter(\.gates).map(\.verdict)
         return ScenarioComparison(metrics: metrics, functions: functions, verdict: Verdict.combine(gated))
     }
 
     static func compareMetric(_ metric: Metric, _ before: SizeResult, _ now: SizeResult, _ thresholds: Thresholds,
-                              _ seed: UInt64) -> MetricComparison {
-        let a = before.values(metric.id), b = now.values(metric.id)
+                              _ seed: UInt64, _ design: Design = .unpaired) -> MetricComparison {
+        let pairs = design.paired ? Self.pairs(metric.id, before, now) : nil
+        let a = pairs?.map(\.0) ?? before.values(metric.id), b = pairs?.map(\.1) ?? now.values(metric.id)
         let tau = metric.threshold.map(thresholds.tau) ?? 0.05
         var result = MetricComparison(metric: metric.id, unit: metric.unit, size: now.size,
                                       gated: metric.threshold != nil, baselineMedian: Descriptive.median(a),
@@ -69,7 +89,12 @@ public enum ScenarioComparator {
         }
         do {
             let (x, y) = Self.zeroFloored(a, b)
-            let c = metric.higherIsBetter
+            let c = pairs != nil
+                ? (metric.higherIsBetter
+                    ? try ScalarComparison.comparePaired(baseline: x.map { 1 / $0 }, current: y.map { 1 / $0 }, tau: tau,
+                                                         alpha: design.alpha).reciprocal
+                    : try ScalarComparison.comparePaired(baseline: x, current: y, tau: tau, alpha: design.alpha))
+                : metric.higherIsBetter
                 ? try ScalarComparison.compare(baseline: x.map { 1 / $0 }, current: y.map { 1 / $0 }, tau: tau,
                                                seed: seed).reciprocal
                 : try ScalarComparison.compare(baseline: x, current: y, tau: tau, seed: seed)
@@ -79,6 +104,17 @@ public enum ScenarioComparator {
             result.note = "not evaluated: \(error)"
         }
         return result
+    }
+
+    /// The metric's values pair by pair (run i of each side), leaving out a
+    /// pair where either run lacks it; nil when the sides ran different numbers
+    /// of runs (they were not measured in pairs).
+    static func pairs(_ id: String, _ before: SizeResult, _ now: SizeResult) -> [(Double, Double)]? {
+        guard before.runs.count == now.runs.count else { return nil }
+        return zip(before.runs, now.runs).compactMap { a, b in
+            guard let x = a.metrics[id], let y = b.metrics[id] else { return nil }
+            return (x, y)
+        }
     }
 
     /// Why a metric has no values: the current runs' reason, else the baseline's.
@@ -205,22 +241,26 @@ public enum ScenarioComparator {
     /// together (a sweep of four sizes tests four times as many functions).
     typealias Candidate = (comparison: FunctionComparison, baselineTotalSeconds: Double, machineFactor: Double)
 
-    static func judge(_ candidates: [Candidate], _ thresholds: Thresholds) -> [FunctionComparison] {
+    static func judge(_ candidates: [Candidate], _ thresholds: Thresholds, rate: Double = falseDiscoveryRate)
+        -> [FunctionComparison] {
         let adjusted = BenjaminiHochberg.adjust(candidates.map(\.comparison.pValue))
         return candidates.enumerated().map { i, c in
             var f = c.comparison
             f.adjustedPValue = adjusted[i]
             f.verdict = verdict(f, thresholds, baselineTotalSeconds: c.baselineTotalSeconds,
-                                machineFactor: c.machineFactor)
+                                machineFactor: c.machineFactor, rate: rate)
             return f
         }.sorted { abs($0.deltaPoints) > abs($1.deltaPoints) }
     }
 
     /// The functions of one size that moved enough to test, with their raw p-values.
-    static func functionCandidates(_ before: SizeResult, _ now: SizeResult)
+    /// Paired sides (run i of each measured together) use the paired t-test on
+    /// the per-pair share differences, when every run of both has samples.
+    static func functionCandidates(_ before: SizeResult, _ now: SizeResult, paired: Bool = false)
         -> [(comparison: FunctionComparison, baselineTotalSeconds: Double)] {
         let a = perRun(before), b = perRun(now)
         let nA = before.runs.filter { $0.cpuSamples > 0 }.count, nB = now.runs.filter { $0.cpuSamples > 0 }.count
+        let pairwise = paired && nA == before.runs.count && nB == now.runs.count && nA == nB
         guard nA >= 2, nB >= 2 else { return [] }
         let zeros = { (n: Int) in (shares: [Double](repeating: 0, count: n), selfShares: [Double](repeating: 0, count: n),
                                    seconds: [Double](repeating: 0, count: n), samples: UInt64(0)) }
@@ -229,7 +269,8 @@ public enum ScenarioComparator {
             let x = a[key] ?? zeros(nA), y = b[key] ?? zeros(nB)
             guard max(x.samples, y.samples) >= minimumSamples else { continue }
             let meanA = Descriptive.mean(x.shares) ?? 0, meanB = Descriptive.mean(y.shares) ?? 0
-            guard abs(meanB - meanA) >= minimumChangePoints, let test = Welch.test(x.shares, y.shares) else { continue }
+            let test = pairwise ? PairedT.test(zip(x.shares, y.shares).map { $1 - $0 }) : Welch.test(x.shares, y.shares)
+            guard abs(meanB - meanA) >= minimumChangePoints, let test else { continue }
             candidates.append(FunctionComparison(
                 name: key.name, module: key.module, size: now.size, baselineShare: meanA, currentShare: meanB,
                 baselineSelfShare: Descriptive.mean(x.selfShares) ?? 0, currentSelfShare: Descriptive.mean(y.selfShares) ?? 0,
@@ -257,8 +298,8 @@ public enum ScenarioComparator {
     /// function's share and odds without improving it. A large move that is
     /// not significant is inconclusive when its raw p is below `suggestiveP`.
     static func verdict(_ f: FunctionComparison, _ t: Thresholds, baselineTotalSeconds: Double,
-                        machineFactor: Double = 1) -> Verdict {
-        let significant = f.adjustedPValue < falseDiscoveryRate
+                        machineFactor: Double = 1, rate: Double = falseDiscoveryRate) -> Verdict {
+        let significant = f.adjustedPValue < rate
         let odds = f.oddsRatio
         // on a machine that was slower (see machineFactor) only the rise beyond it counts
         let time = (f.timeRatio ?? (f.currentSeconds > 0 ? .infinity : 1)) / max(machineFactor, 1)
