@@ -33,6 +33,8 @@ import Testing
         #expect(!Evidence.metrics(comparison).contains { $0.metric.hasPrefix("pmu.") || $0.metric.hasPrefix("io.") })
         let everyPMUMetric = HardwareCounters.metrics.map(\.id).joined(separator: ", ")
         #expect(Evidence.notices(s) == [
+            // identical runs, τ = 1000%
+            "wall-time noise ±0.0%: could flag ≥ 1000.0%",
             "probe pmu unavailable: \(Self.noPMU); unavailable: \(everyPMUMetric)",
             "unavailable: io.syscall.read.p99: \(Self.noTracepoint)",
         ])
