@@ -101,6 +101,22 @@ public final class BaseTree {
         }
     }
 
+    /// The commit HEAD of the repository holding `path`, when `path`'s
+    /// directory has no uncommitted changes (what was measured is then that
+    /// commit); nil otherwise or outside git.
+    public static func cleanCommit(of path: URL) -> String? {
+        let dir = path.deletingLastPathComponent()
+        guard let head = try? git(["rev-parse", "--verify", "--quiet", "HEAD"], in: dir, what: ""),
+              let status = try? git(["status", "--porcelain", "--", "."], in: dir, what: ""), status.isEmpty
+        else { return nil }
+        return head
+    }
+
+    /// Whether `commit` exists in the repository holding `path`.
+    public static func hasCommit(_ commit: String, near path: URL) -> Bool {
+        (try? git(["cat-file", "-e", "\(commit)^{commit}"], in: path.deletingLastPathComponent(), what: "")) != nil
+    }
+
     /// Runs git, returning its trimmed standard output; throws `what` with git's message.
     static func git(_ arguments: [String], in dir: URL, what: String) throws -> String {
         let process = Process()

@@ -79,6 +79,23 @@ public final class Progress: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        stream.write(Data(text.utf8))
+        Console.write(text, to: stream.fileDescriptor)
+    }
+}
+
+/// Writes to the terminal or CI log that cannot crash flamegate: when the
+/// reader went away (`flamegate run | head`, a killed CI step) FileHandle's
+/// write traps on EPIPE (exit 132, no cleanup: the target, the `--base`
+/// worktree and the scratch directory stayed); write(2) just fails, and the
+/// run goes on to stop its targets and remove what it made.
+public enum Console {
+    public static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
     }
 }

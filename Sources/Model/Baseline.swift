@@ -9,6 +9,10 @@ public struct Baseline: Codable, Sendable {
     public var createdAt: Date
     public var environment: EnvironmentFingerprint
     public var sizes: [SizeResult]
+    /// The git commit of the scenario's repository it was measured at, when
+    /// the scenario's directory had no uncommitted changes: `flamegate run`
+    /// re-measures it, interleaved, on a machine unlike this baseline's.
+    public var commit: String?
 
     public init(scenario: String, createdAt: Date, environment: EnvironmentFingerprint, sizes: [SizeResult]) {
         schemaVersion = Self.schemaVersion

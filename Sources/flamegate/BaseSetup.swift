@@ -8,8 +8,20 @@ final class BaseSetup {
     let tree: BaseTree?
     let environment: [String: String]
     let maxRepetitions: Int?
+    /// Why this base is measured, for every report it serves (nil: the user asked).
+    let note: String?
+
+    /// A stored baseline's commit, re-measured because the baseline comes
+    /// from another machine.
+    init(commit: String, near file: URL, note: String) throws {
+        self.note = note
+        environment = [:]
+        maxRepetitions = nil
+        tree = try BaseTree(ref: commit, repository: file.deletingLastPathComponent())
+    }
 
     init(_ options: BaseOptions, paths: [String]) throws {
+        note = nil
         environment = options.environment
         maxRepetitions = options.maxRepetitions
         let first = URL(fileURLWithPath: paths.first ?? ".")

@@ -27,8 +27,9 @@ struct BaselineCommand: ParsableCommand {
                     if let tail = failure.stderrTail { print(tail.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n")) }
                     continue
                 }
-                let baseline = Baseline(scenario: run.scenario.name, createdAt: Date(), environment: run.environment,
+                var baseline = Baseline(scenario: run.scenario.name, createdAt: Date(), environment: run.environment,
                                         sizes: run.sizes)
+                baseline.commit = BaseTree.cleanCommit(of: URL(fileURLWithPath: run.file))
                 do {
                     try store.save(baseline)
                 } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harness
 
 /// flamegate: a performance-regression gate for CI, built on eBPF.
 @main
@@ -37,6 +38,6 @@ enum ExitCodes {
 
 /// Prints a one-sentence error and exits with code 2.
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("flamegate: error: \(message)\n".utf8))
+    Console.write("flamegate: error: \(message)\n", to: STDERR_FILENO)
     Foundation.exit(ExitCodes.environment)
 }

@@ -17,6 +17,7 @@ struct GateRunner {
     func loadScenarios() -> [LoadedScenario] {
         Libbpf.captureLogs(verbose: verbose)
         signal(SIGPIPE, SIG_IGN)
+        StaleScratch.clean()
         do {
             try Capabilities.requireRecording()
         } catch let error as ProbeError {
@@ -41,21 +42,22 @@ struct GateRunner {
 
     /// Runs every scenario; environment errors exit 2.
     func measure(_ scenarios: [LoadedScenario]) -> [ScenarioRun] {
-        measure(scenarios, base: nil, stored: [:]).map(\.run)
+        measure(scenarios, base: { _ in nil }, stored: [:]).map(\.run)
     }
 
     /// Runs every scenario, each against its base measured in the same run
     /// when `base` is given (else against its stored baseline, in `stored`),
     /// and judges it; environment errors exit 2.
-    func judge(_ scenarios: [LoadedScenario], base: BaseSetup?, stored: [String: Baseline]) -> [ScenarioReport] {
+    func judge(_ scenarios: [LoadedScenario], base: (LoadedScenario) -> BaseSetup?, stored: [String: Baseline])
+        -> [ScenarioReport] {
         measure(scenarios, base: base, stored: stored).map(\.report)
     }
 
-    private func measure(_ scenarios: [LoadedScenario], base: BaseSetup?, stored: [String: Baseline])
+    private func measure(_ scenarios: [LoadedScenario], base: (LoadedScenario) -> BaseSetup?, stored: [String: Baseline])
         -> [(run: ScenarioRun, report: ScenarioReport)] {
         Interruption.shared.install()
         let progress = Progress()
-        progress.plan(runs: scenarios.map { ScenarioRunner.plannedRuns($0.scenario, sides: base == nil ? 1 : 2) }
+        progress.plan(runs: scenarios.map { ScenarioRunner.plannedRuns($0.scenario, sides: base($0) == nil ? 1 : 2) }
             .reduce(0, +))
         let runner = ScenarioRunner(recorder: Recorder(interruption: Interruption.shared, repeated: true), progress: progress,
                                     interruption: Interruption.shared)
@@ -63,7 +65,7 @@ struct GateRunner {
         for (i, loaded) in scenarios.enumerated() {
             do {
                 let run: ScenarioRun, report: ScenarioReport
-                if let base {
+                if let base = base(loaded) {
                     (run, report) = try measurePaired(loaded, base: base, stored: stored[loaded.scenario.name],
                                                       runner: runner, index: i + 1, of: scenarios.count)
                 } else {
@@ -115,6 +117,8 @@ struct GateRunner {
             now.sizes = changeSizes
             return PairedGate.decided(change: now, base: baseSizes, look: look, plan: plan)
         }
-        return (c, PairedGate.report(change: c, base: b, source: base.description, plan: plan, stored: stored))
+        var report = PairedGate.report(change: c, base: b, source: base.description, plan: plan, stored: stored)
+        if let note = base.note { report.warnings.insert(note, at: 0) }
+        return (c, report)
     }
 }

@@ -43,9 +43,13 @@ struct Run: ParsableCommand {
             }
         }
         defer { setup?.remove() }
+        // a stored baseline from another machine: its commit measured here, interleaved
+        let remeasured = setup == nil ? Self.remeasure(scenarios, loaded) : [:]
+        defer { remeasured.values.forEach { $0.remove() } }
         let started = Date()
         let report = RunReport(startedAt: started, environment: .current(), shard: selection.shard,
-                               scenarios: gate.judge(scenarios, base: setup, stored: loaded))
+                               scenarios: gate.judge(scenarios, base: { setup ?? remeasured[$0.scenario.name] },
+                                                     stored: loaded))
         do {
             throw ExitCode(try reports.emit(report))
         } catch let error as ExitCode {
@@ -53,5 +57,34 @@ struct Run: ParsableCommand {
         } catch {
             fail("writing reports: \(error)")
         }
+    }
+
+    /// Scenarios whose stored baseline was measured on another kind of
+    /// machine at a commit this repository has: that commit, checked out to
+    /// be measured in pairs with the change (one worktree per commit).
+    static func remeasure(_ scenarios: [LoadedScenario], _ stored: [String: Baseline]) -> [String: BaseSetup] {
+        let here = EnvironmentFingerprint.current()
+        var trees: [String: BaseSetup] = [:]
+        var out: [String: BaseSetup] = [:]
+        for s in scenarios {
+            guard let baseline = stored[s.scenario.name], let commit = baseline.commit,
+                  !here.differences(from: baseline.environment).isEmpty,
+                  BaseTree.hasCommit(commit, near: s.file) else { continue }
+            if trees[commit] == nil {
+                do {
+                    trees[commit] = try BaseSetup(commit: commit, near: s.file, note: "the stored baseline was "
+                        + "recorded on a different machine (" + here.differences(from: baseline.environment)
+                            .joined(separator: "; ") + "): its commit \(commit.prefix(12)) was measured here instead, "
+                        + "interleaved with the change")
+                } catch {
+                    let message = "flamegate: warning: \(s.scenario.name): cannot check out its baseline's commit "
+                        + "\(commit.prefix(12)): \(error); comparing with the stored baseline\n"
+                    Console.write(message, to: STDERR_FILENO)
+                    continue
+                }
+            }
+            out[s.scenario.name] = trees[commit]
+        }
+        return out
     }
 }

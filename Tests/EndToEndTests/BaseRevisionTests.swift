@@ -91,6 +91,32 @@ struct BaseRevisionTests {
         #expect(try worktrees(dir) == 1)
     }
 
+    /// A stored baseline records its commit; on a machine unlike the one
+    /// that recorded it, `run` measures that commit here, in pairs, instead of
+    /// trusting timings from elsewhere.
+    @Test func baselineFromAnotherMachineIsRemeasuredAtItsCommit() throws {
+        let (dir, _) = try Self.repository.get()
+        let scenario = dir.appendingPathComponent("scenarios/hot.yaml").path
+        let baselines = TestPaths.temporaryDirectory("remeasure-baselines")
+        let update = try CLI.run(["baseline", "update", scenario, "--baselines", baselines.path, "--repetitions", "3"])
+        #expect(update.status == 0, "\(update.stdout)\n\(update.stderr)")
+        let file = baselines.appendingPathComponent("hot.json")
+        var stored = try JSONFormat.decoder().decode(Baseline.self, from: Data(contentsOf: file))
+        let head = try Command.check(["/usr/bin/env", "git", "-C", dir.path, "rev-parse", "HEAD"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(stored.commit == head)
+        stored.environment.cpuModel = "a CPU this machine does not have"
+        try JSONFormat.encoder().encode(stored).write(to: file)
+        let json = baselines.appendingPathComponent("r.json")
+        let r = try CLI.run(["run", scenario, "--baselines", baselines.path, "--json", json.path, "--no-color"])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let report = try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json)).scenarios[0]
+        #expect(report.base?.source.hasPrefix(String(head.prefix(12))) == true, "\(String(describing: report.base))")
+        #expect((report.base?.pairs ?? 0) >= 8, "paired with the scenario's own repetitions, not the baseline's 3")
+        #expect(report.warnings.first?.contains("recorded on a different machine") == true, "\(report.warnings)")
+        #expect(try worktrees(dir) == 1)
+    }
+
     @Test func unknownRevisionExitsTwo() throws {
         let (dir, _) = try Self.repository.get()
         let r = try CLI.run(["run", dir.appendingPathComponent("scenarios").path, "--base", "no-such-branch"])

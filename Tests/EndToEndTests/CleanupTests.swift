@@ -130,4 +130,22 @@ struct CleanupTests {
         #expect(failing.status == 1, "\(failing.stdout)\n\(failing.stderr)")
         #expect(try Self.leftovers(since: before).isEmpty)
     }
+
+    /// A reader that goes away (`flamegate run … | head`, a CI step whose log
+    /// pipe closed) made the next progress line trap on EPIPE: exit 132, the
+    /// scratch directory and a `--base` worktree left behind. Now the run goes
+    /// on and ends normally.
+    @Test func closedOutputPipeIsNoCrash() throws {
+        let dir = TestPaths.temporaryDirectory("epipe")
+        let yaml = dir.appendingPathComponent("s.yaml")
+        try "name: piped\nrun: {command: [/bin/true]}\nrepetitions: 3\nwarmup: 0\nprobes: [cpu]\n"
+            .write(to: yaml, atomically: true, encoding: .utf8)
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))
+        let status = try Command.run(["/bin/bash", "-c", "'\(TestPaths.flamegate.path)' run '\(yaml.path)' --base-env X=1 "
+            + "--baselines '\(dir.path)/none' 2>&1 | head -c 1 >/dev/null; echo ${PIPESTATUS[0]}"])
+        #expect(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(status.stdout) \(status.stderr)")
+        let now = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))
+        #expect(now.subtracting(before).filter { $0.hasPrefix("flamegate-run-") || $0.hasPrefix("flamegate-base-") }
+            .isEmpty)
+    }
 }

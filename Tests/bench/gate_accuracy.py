@@ -33,7 +33,7 @@ STORED = os.environ.get("STORED", "0") == "1"
 OUT = os.path.join(ROOT, ".output", "accuracy.md")
 
 SCENARIO = """name: slowdown
-description: hot_function keeps its cost (gated at 1%)
+description: hot_function keeps its cost (gated at 1%%)
 build: mkdir -p build && cc -O2 -g -fno-omit-frame-pointer -o build/slowdown targets/slowdown.c
 run:
   command: [build/slowdown, --work, "30"]

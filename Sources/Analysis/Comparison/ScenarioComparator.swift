@@ -57,7 +57,7 @@ public enum ScenarioComparator {
             explainByDiskSpeed(&metrics, size: now.size)
             let machine = machineFactor(metrics, size: now.size, tau: thresholds.cpuTime)
             explainByMachineSpeed(&metrics, size: now.size, factor: machine)
-            candidates += functionCandidates(before, now, paired: design.paired).map { ($0.comparison, $0.baselineTotalSeconds, machine) }
+            candidates += functionCandidates(before, now, paired: design.paired, thresholds: thresholds).map { ($0.comparison, $0.baselineTotalSeconds, machine) }
         }
         let functions = judge(candidates, thresholds, rate: design.alpha)
         let gated = metrics.filter(\.gated).map(\.verdict) + functions.filter(\.gates).map(\.verdict)
@@ -254,9 +254,16 @@ public enum ScenarioComparator {
     }
 
     /// The functions of one size that moved enough to test, with their raw p-values.
+    /// A function is tested when its share moved by `minimumChangePoints`, or
+    /// when it moved enough for `verdict` to call it a regression by the odds
+    /// rule: odds ratio beyond 1 ± `cpu_time` and a time change of at least
+    /// `function_share`/2 of the program's CPU time. Without the second way a
+    /// hot function at 80% that does 2% more work (+0.3 points, odds ×1.02)
+    /// was never tested against a 1% threshold, however many pairs showed it.
     /// Paired sides (run i of each measured together) use the paired t-test on
     /// the per-pair share differences, when every run of both has samples.
-    static func functionCandidates(_ before: SizeResult, _ now: SizeResult, paired: Bool = false)
+    static func functionCandidates(_ before: SizeResult, _ now: SizeResult, paired: Bool = false,
+                                   thresholds: Thresholds = Thresholds())
         -> [(comparison: FunctionComparison, baselineTotalSeconds: Double)] {
         let a = perRun(before), b = perRun(now)
         let nA = before.runs.filter { $0.cpuSamples > 0 }.count, nB = now.runs.filter { $0.cpuSamples > 0 }.count
@@ -264,21 +271,26 @@ public enum ScenarioComparator {
         guard nA >= 2, nB >= 2 else { return [] }
         let zeros = { (n: Int) in (shares: [Double](repeating: 0, count: n), selfShares: [Double](repeating: 0, count: n),
                                    seconds: [Double](repeating: 0, count: n), samples: UInt64(0)) }
+        let total = Descriptive.mean(before.runs.filter { $0.cpuSamples > 0 }.map {
+            Double($0.cpuSamples) * Double($0.cpuPeriodNanoseconds ?? 0) / 1e9 }) ?? 0
         var candidates: [FunctionComparison] = []
         for key in Set(a.keys).union(b.keys).sorted(by: { ($0.name, $0.module) < ($1.name, $1.module) }) {
             let x = a[key] ?? zeros(nA), y = b[key] ?? zeros(nB)
             guard max(x.samples, y.samples) >= minimumSamples else { continue }
             let meanA = Descriptive.mean(x.shares) ?? 0, meanB = Descriptive.mean(y.shares) ?? 0
             let test = pairwise ? PairedT.test(zip(x.shares, y.shares).map { $1 - $0 }) : Welch.test(x.shares, y.shares)
-            guard abs(meanB - meanA) >= minimumChangePoints, let test else { continue }
-            candidates.append(FunctionComparison(
+            guard let test else { continue }
+            let f = FunctionComparison(
                 name: key.name, module: key.module, size: now.size, baselineShare: meanA, currentShare: meanB,
                 baselineSelfShare: Descriptive.mean(x.selfShares) ?? 0, currentSelfShare: Descriptive.mean(y.selfShares) ?? 0,
                 baselineSeconds: Descriptive.mean(x.seconds) ?? 0, currentSeconds: Descriptive.mean(y.seconds) ?? 0,
-                pValue: test.pValue, adjustedPValue: test.pValue, verdict: .pass))
+                pValue: test.pValue, adjustedPValue: test.pValue, verdict: .pass)
+            let limit = 1 + thresholds.cpuTime
+            let oddsMoved = (f.oddsRatio >= limit || f.oddsRatio <= 1 / limit)
+                && abs(f.deltaSeconds) >= thresholds.functionSharePoints / 200 * total
+            guard abs(meanB - meanA) >= minimumChangePoints || oddsMoved else { continue }
+            candidates.append(f)
         }
-        let total = Descriptive.mean(before.runs.filter { $0.cpuSamples > 0 }.map {
-            Double($0.cpuSamples) * Double($0.cpuPeriodNanoseconds ?? 0) / 1e9 }) ?? 0
         return candidates.map { ($0, total) }
     }
 
