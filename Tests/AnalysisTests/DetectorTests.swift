@@ -138,6 +138,26 @@ import Testing
         #expect(result.findings.first?.callPath == ["main", "handle"])
     }
 
+    /// CPU time regressed by 2% but no function's share test did: the
+    /// function holding most of the rise is named, not main above it, and
+    /// nothing is named when CPU time did not regress.
+    @Test func provenCPURiseIsAttributedToTheFunctionThatHoldsIt() {
+        let functions = [Self.fc("main", before: 0.200, after: 0.204, beforeShare: 99.7, afterShare: 99.7, verdict: .pass),
+                         Self.fc("hot", before: 0.160, after: 0.1635, beforeShare: 80, afterShare: 80.3, verdict: .pass),
+                         Self.fc("other", before: 0.040, after: 0.0405, beforeShare: 20, afterShare: 19.7, verdict: .pass)]
+        let now = SizeResult(size: nil, runs: [], cpuProfile: Self.profile([(["t", "main", "hot"], 80), (["t", "main", "other"], 20)]))
+        func comparison(_ cpu: Verdict) -> ScenarioComparison {
+            ScenarioComparison(metrics: [ContentionExplanationTests.compared("cpu_time", 0.200, 0.204, cpu)],
+                               functions: functions, verdict: cpu)
+        }
+        let result = HotspotDetector.detect(comparison(.regressed), now: now, before: nil)
+        #expect(result.findings.map(\.function) == ["hot"])
+        #expect(result.findings.first?.summary.hasPrefix("hot holds +3.5 ms/run (+2.2%) of the program's +4.0 ms/run") == true,
+                "\(result.findings.map(\.summary))")
+        #expect(HotspotDetector.detect(comparison(.pass), now: now, before: nil).findings.isEmpty)
+        #expect(HotspotDetector.detect(comparison(.inconclusive), now: now, before: nil).findings.isEmpty)
+    }
+
     @Test func renamedFunctionIsACostShiftNotARegression() {
         let functions = [Self.fc("parse_v2", before: 0, after: 0.30, beforeShare: 0, afterShare: 30, verdict: .regressed),
                          Self.fc("parse", before: 0.31, after: 0, beforeShare: 31, afterShare: 0, verdict: .improved)]

@@ -35,9 +35,10 @@ public struct BaseReport: Codable, Sendable, Equatable {
 }
 
 /// How fine a run's wall-time comparison was: the noise it had and the
-/// smallest slowdown it could have flagged (the largest over the sizes).
+/// smallest slowdown it could have flagged (the widest of the sizes).
 public struct Sensitivity: Codable, Sendable, Equatable {
-    /// Half the 95% interval's width relative to the ratio (0.008: ±0.8%).
+    /// Half the interval's width relative to the ratio (0.008: ±0.8%); the
+    /// interval is at 95%, or at the level of a sequential plan's last look.
     public var halfWidth: Double
     /// The least rise it could call a regression, as a fraction (0.059: 5.9%).
     public var smallestDetectable: Double

@@ -66,7 +66,41 @@ public enum HotspotDetector {
                            .init("share_points", f.deltaPoints, "pp"), .init("adjusted_p", f.adjustedPValue, "")],
                 hint: "profile \(f.name) in the flame graph diff: the red frames above it are what grew"))
         }
+        if regressed.isEmpty, let attributed = attribute(comparison, functions, now: now) { findings.append(attributed) }
         return (findings, excused)
+    }
+
+    /// The program's CPU time (or a wall time that CPU time explains)
+    /// REGRESSED but no function did on its own: a
+    /// small, proven rise spread over too few samples per function for each
+    /// share test (a hot function at 80% doing 2% more work moves its share by
+    /// 0.3 points). The scenario fails either way; this names where the time
+    /// went, as `perf diff` would: the function of the program's own code
+    /// whose inclusive time grew most, when it holds at least half of the
+    /// rise and is not the whole program (main, the entry point), and not a
+    /// caller whose growth a callee explains. Its own p-value is shown as the
+    /// weaker evidence it is.
+    static func attribute(_ comparison: ScenarioComparison, _ functions: [FunctionComparison], now: SizeResult)
+        -> Finding? {
+        func metric(_ id: String) -> MetricComparison? { comparison.metrics.first { $0.metric == id && $0.size == now.size } }
+        guard let cpu = metric(Metric.cpuTime.id), let c = cpu.comparison, let before = cpu.baselineMedian else { return nil }
+        let rise = (c.ratio - 1) * before
+        // CPU time itself, or a wall time at least half of whose rise is CPU time
+        let wall = metric(Metric.wallTime.id)
+        let wallRise = wall.flatMap { w in w.comparison.map { ($0.ratio - 1) * (w.baselineMedian ?? 0) } } ?? 0
+        guard cpu.verdict == .regressed || (wall?.verdict == .regressed && rise >= 0.5 * wallRise) else { return nil }
+        let grown = functions.filter { $0.gates && $0.deltaSeconds > 0 && $0.baselineShare < 95 }
+        guard rise > 0, let f = culprits(grown, in: now.cpuProfile).first, f.deltaSeconds >= 0.5 * rise else { return nil }
+        let growth = f.timeRatio.map { String(format: " (%+.1f%%)", ($0 - 1) * 100) } ?? ""
+        return Finding(
+            kind: .hotspot, severity: .error, function: f.name,
+            callPath: now.cpuProfile?.heaviestPath(to: f.name) ?? [f.name], size: now.size,
+            summary: "\(f.name) holds \(signed(f.deltaSeconds))/run\(growth) of the program's \(signed(rise))/run CPU-time "
+                + String(format: "rise: %.1f%% of samples, was %.1f%% (its own share test: p=%.3f)", f.currentShare,
+                         f.baselineShare, f.pValue),
+            evidence: [.init("delta_seconds_per_run", f.deltaSeconds, "s"), .init("cpu_time_rise_per_run", rise, "s"),
+                       .init("share_points", f.deltaPoints, "pp"), .init("p", f.pValue, "")],
+            hint: "profile \(f.name) in the flame graph diff: the red frames above it are what grew")
     }
 
     /// A function that lost about what `f` gained, mostly gone now while `f`
