@@ -103,7 +103,7 @@ bench: deps bpf tracefs
 	$(SWIFT) build -c release
 	python3 Tests/bench/bench.py
 
-# A/A false positives and the smallest slowdown detected, with --base (about 30 minutes;
+# A/A false positives and the smallest slowdown detected, with --base (about an hour;
 # AA_RUNS, SWEEP_TRIALS, SWEEP, MAX_PAIRS and STORED=1 adjust it).
 accuracy: build
 	python3 Tests/bench/gate_accuracy.py

@@ -6,7 +6,7 @@ scenario gating at 1% (wall_time, cpu_time), with commits that add 1, 2, 3 and
 5% of work to hot_function (80% of the CPU). Each trial is one
 `flamegate run --base <commit>`: the base and the change built in their own
 trees and measured pair by pair, interleaved, with the sequential plan
-(10 pairs, up to MAX_PAIRS).
+(10 pairs, up to MAX_PAIRS, default 80).
 
 A/A: the unchanged commit against itself, AA_RUNS times: counts of each
 outcome (goal: 0 REGRESSED). Sensitivity: each slowdown commit against the
@@ -28,7 +28,7 @@ BIN = os.environ.get("FLAMEGATE", os.path.join(ROOT, ".build/debug/flamegate"))
 AA_RUNS = int(os.environ.get("AA_RUNS", "50"))
 TRIALS = int(os.environ.get("SWEEP_TRIALS", "10"))
 SLOWDOWNS = [float(x) for x in os.environ.get("SWEEP", "1,2,3,5").split(",")]
-MAX_PAIRS = int(os.environ.get("MAX_PAIRS", "40"))
+MAX_PAIRS = int(os.environ.get("MAX_PAIRS", "80"))
 STORED = os.environ.get("STORED", "0") == "1"
 OUT = os.path.join(ROOT, ".output", "accuracy.md")
 
@@ -134,6 +134,8 @@ def section(title, aa, sweep):
               "| hot_function's own share test REGRESSED | wall_time REGRESSED | median wall ratio | median pairs |",
               "|---|---|---|---|---|---|"]
     for pct, rs in sweep.items():
+        if not rs:
+            continue
         caught = sum(1 for r in rs if r["outcome"] == "REGRESSED" and r["named"] == ["hot_function"])
         wall = sum(1 for r in rs if r["wall"] == "regressed")
         own = sum(1 for r in rs if r["regressed"] == ["hot_function"])
