@@ -26,18 +26,7 @@ extension ScalarComparison {
             throw AnalysisError.invalidParameter(name: "pairs", value: Double(current.count),
                                                  expected: "as many current values as baseline values (\(baseline.count))")
         }
-        guard baseline.count >= 2 else {
-            throw AnalysisError.tooFewValues(sample: "pairs", needed: 2, got: baseline.count)
-        }
-        try AnalysisError.requirePositive(baseline, sample: "baseline")
-        try AnalysisError.requirePositive(current, sample: "current")
-        guard tau >= 0 && tau.isFinite else {
-            throw AnalysisError.invalidParameter(name: "tau", value: tau, expected: "a non-negative fraction such as 0.05")
-        }
-        guard alpha > 0 && alpha < 1 else {
-            throw AnalysisError.invalidParameter(name: "alpha", value: alpha,
-                                                 expected: "a level between 0 and 1, such as 0.05")
-        }
+        try validate(baseline: baseline, current: current, tau: tau, alpha: alpha)
         let logRatios = zip(baseline, current).map { log($0.1) - log($0.0) }
         // all finite and non-empty (checked above)
         let shift = SignedRank.estimate(logRatios)!

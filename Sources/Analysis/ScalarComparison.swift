@@ -85,22 +85,7 @@ public struct ScalarComparison: Codable, Sendable, Equatable {
                                seed: UInt64 = defaultSeed,
                                resamples: Int = Bootstrap.defaultResamples) throws
         -> ScalarComparison {
-        guard baseline.count >= 2 else {
-            throw AnalysisError.tooFewValues(sample: "baseline", needed: 2, got: baseline.count)
-        }
-        guard current.count >= 2 else {
-            throw AnalysisError.tooFewValues(sample: "current", needed: 2, got: current.count)
-        }
-        try AnalysisError.requirePositive(baseline, sample: "baseline")
-        try AnalysisError.requirePositive(current, sample: "current")
-        guard tau >= 0 && tau.isFinite else {
-            throw AnalysisError.invalidParameter(name: "tau", value: tau,
-                                                 expected: "a non-negative fraction such as 0.05")
-        }
-        guard alpha > 0 && alpha < 1 else {
-            throw AnalysisError.invalidParameter(name: "alpha", value: alpha,
-                                                 expected: "a level between 0 and 1, such as 0.05")
-        }
+        try validate(baseline: baseline, current: current, tau: tau, alpha: alpha)
         guard resamples >= 1 else {
             throw AnalysisError.invalidParameter(name: "resamples", value: Double(resamples),
                                                  expected: "at least 1")
@@ -118,6 +103,27 @@ public struct ScalarComparison: Codable, Sendable, Equatable {
             tau: tau, alpha: alpha, nBaseline: baseline.count, nCurrent: current.count)
         comparison.verdict = comparison.decide()
         return comparison
+    }
+
+    /// What both comparisons need: at least 2 positive, finite values a
+    /// side, τ ≥ 0 and α in (0, 1).
+    static func validate(baseline: [Double], current: [Double], tau: Double, alpha: Double) throws {
+        guard baseline.count >= 2 else {
+            throw AnalysisError.tooFewValues(sample: "baseline", needed: 2, got: baseline.count)
+        }
+        guard current.count >= 2 else {
+            throw AnalysisError.tooFewValues(sample: "current", needed: 2, got: current.count)
+        }
+        try AnalysisError.requirePositive(baseline, sample: "baseline")
+        try AnalysisError.requirePositive(current, sample: "current")
+        guard tau >= 0 && tau.isFinite else {
+            throw AnalysisError.invalidParameter(name: "tau", value: tau,
+                                                 expected: "a non-negative fraction such as 0.05")
+        }
+        guard alpha > 0 && alpha < 1 else {
+            throw AnalysisError.invalidParameter(name: "alpha", value: alpha,
+                                                 expected: "a level between 0 and 1, such as 0.05")
+        }
     }
 
     /// The two-gate rule documented on ``compare(baseline:current:tau:alpha:seed:resamples:)``.

@@ -29,11 +29,12 @@ public final class BaseTree {
     }
 
     /// `--base REF`: `git worktree add --detach` of REF's commit into a
-    /// temporary directory of the repository holding `changeRoot`; `remove()`
+    /// temporary directory of the repository holding `repository` (a file or
+    /// a directory in it); `remove()`
     /// takes it away again (also after Ctrl-C: the run loop stops, then the
     /// caller removes it).
     public init(ref: String, repository: URL) throws {
-        let top = try Self.git(["rev-parse", "--show-toplevel"], in: repository,
+        let top = try Self.git(["rev-parse", "--show-toplevel"], in: Self.directory(of: repository),
                                what: "--base \(ref): \(repository.path) is not inside a git repository")
         changeRoot = URL(fileURLWithPath: top).resolvingSymlinksInPath()
         let sha = try Self.git(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"], in: changeRoot,
@@ -86,17 +87,22 @@ public final class BaseTree {
         Self.pending[ObjectIdentifier(self)] = nil
         Self.lock.unlock()
         guard worktree, FileManager.default.fileExists(atPath: root.path) else { return }
-        _ = try? Self.git(["worktree", "remove", "--force", root.path], in: changeRoot, what: "")
+        guard (try? Self.git(["worktree", "remove", "--force", root.path], in: changeRoot, what: "")) == nil else { return }
+        // git could not (a file it will not delete): remove the tree, then forget it
         try? FileManager.default.removeItem(at: root)
         _ = try? Self.git(["worktree", "prune"], in: changeRoot, what: "")
     }
 
-    /// The git top level holding `path` (a scenario file or directory), else nil.
-    public static func repositoryRoot(of path: URL) -> URL? {
+    /// `path` when it is a directory, else the directory holding it.
+    static func directory(of path: URL) -> URL {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory)
-        let dir = exists && isDirectory.boolValue ? path : path.deletingLastPathComponent()
-        return (try? git(["rev-parse", "--show-toplevel"], in: dir, what: "")).map {
+        return exists && isDirectory.boolValue ? path : path.deletingLastPathComponent()
+    }
+
+    /// The git top level holding `path` (a scenario file or directory), else nil.
+    public static func repositoryRoot(of path: URL) -> URL? {
+        (try? git(["rev-parse", "--show-toplevel"], in: directory(of: path), what: "")).map {
             URL(fileURLWithPath: $0).resolvingSymlinksInPath()
         }
     }

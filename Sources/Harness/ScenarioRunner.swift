@@ -36,7 +36,7 @@ public final class ScenarioRunner {
     /// `plan.maximum`. Returns the base's run, then the change's. A side that
     /// fails ends only its own measuring: the other side goes on alone.
     public func runPaired(base: ScenarioSide, change: ScenarioSide, index: Int, of count: Int, plan: SequentialPlan,
-                          decided: @escaping (_ base: [SizeResult], _ change: [SizeResult], _ look: Int) -> Bool)
+                          decided: @escaping (_ base: ScenarioRun, _ change: ScenarioRun) -> Bool)
         throws -> (base: ScenarioRun, change: ScenarioRun) {
         let runs = try run([base, change], index: index, of: count, plan: plan, decided: decided)
         return (runs[0], runs[1])
@@ -61,6 +61,13 @@ public final class ScenarioRunner {
             sizes.indices.filter { !runs[$0].isEmpty }.map { ScenarioRunner.sizeResult(sizes[$0], runs[$0], profiles[$0]) }
         }
 
+        /// The run so far, sizes included.
+        func snapshot(_ sizes: [Int?]) -> ScenarioRun {
+            var run = result
+            run.sizes = results(sizes)
+            return run
+        }
+
         func fail(_ failure: ScenarioFailure, _ sizes: [Int?]) {
             result.failure = failure
             result.sizes = results(sizes)
@@ -69,7 +76,7 @@ public final class ScenarioRunner {
     }
 
     private func run(_ sides: [ScenarioSide], index: Int, of count: Int, plan: SequentialPlan?,
-                     decided: ((_ base: [SizeResult], _ change: [SizeResult], _ look: Int) -> Bool)?) throws
+                     decided: ((_ base: ScenarioRun, _ change: ScenarioRun) -> Bool)?) throws
         -> [ScenarioRun] {
         // the change's scenario sets the sizes, warmups and repetitions of both
         let s = sides.last!.loaded.scenario
@@ -96,7 +103,6 @@ public final class ScenarioRunner {
         // bending the complexity slope
         var order = PairOrder(seed: PairOrder.seed(s.name))
         var target = plan?.first ?? s.repetitions
-        var look = 0
         var repetition = 1 - s.warmup
         while repetition <= target {
             for (i, size) in sizes.enumerated() {
@@ -132,8 +138,7 @@ public final class ScenarioRunner {
                 }
             }
             if repetition == target, let plan, let decided, target < plan.maximum, states.allSatisfy(\.active),
-               !decided(states[0].results(sizes), states[1].results(sizes), look) {
-                look += 1
+               !decided(states[0].snapshot(sizes), states[1].snapshot(sizes)) {
                 let more = min(plan.maximum, target + plan.batch) - target
                 progress.extend(runs: more * sizes.count * states.count)
                 progress.note("  \(s.name): not decided after \(target) pairs: \(more) more (up to \(plan.maximum))")
@@ -247,7 +252,8 @@ public final class ScenarioRunner {
 public struct ScenarioSide: Sendable {
     public var loaded: LoadedScenario
     public var environment: [String: String]
-    /// "base" for the base side; nil for the change (or a run with no base).
+    /// "base" or "change" in a paired run (prefixing its progress lines and
+    /// failures); nil in a run without a base.
     public var label: String?
     public var build: Bool
 

@@ -17,7 +17,7 @@ final class BaseSetup {
         self.note = note
         environment = [:]
         maxRepetitions = nil
-        tree = try BaseTree(ref: commit, repository: file.deletingLastPathComponent())
+        tree = try BaseTree(ref: commit, repository: file)
     }
 
     init(_ options: BaseOptions, paths: [String]) throws {
@@ -25,11 +25,11 @@ final class BaseSetup {
         environment = options.environment
         maxRepetitions = options.maxRepetitions
         let first = URL(fileURLWithPath: paths.first ?? ".")
-        let changeRoot = BaseTree.repositoryRoot(of: first)
-            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath()
         if let ref = options.base {
-            tree = try BaseTree(ref: ref, repository: first.hasDirectoryPath ? first : first.deletingLastPathComponent())
+            tree = try BaseTree(ref: ref, repository: first)
         } else if let dir = options.baseDir {
+            let changeRoot = BaseTree.repositoryRoot(of: first)
+                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath()
             tree = try BaseTree(directory: dir, changeRoot: changeRoot)
         } else {
             tree = nil

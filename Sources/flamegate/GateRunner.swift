@@ -111,11 +111,7 @@ struct GateRunner {
         let sides = (base: ScenarioSide(counterpart, environment: base.environment, label: "base", build: base.builds),
                      change: ScenarioSide(loaded, label: "change"))
         let (b, c) = try runner.runPaired(base: sides.base, change: sides.change, index: index, of: count, plan: plan) {
-            baseSizes, changeSizes, look in
-            var now = ScenarioRun(scenario: loaded.scenario, file: loaded.file.path, environment: .current(),
-                                  sizes: changeSizes, failure: nil, probes: [])
-            now.sizes = changeSizes
-            return PairedGate.decided(change: now, base: baseSizes, look: look, plan: plan)
+            PairedGate.decided(change: $1, base: $0, plan: plan)
         }
         var report = PairedGate.report(change: c, base: b, source: base.description, plan: plan, stored: stored)
         if let note = base.note { report.warnings.insert(note, at: 0) }

@@ -67,14 +67,13 @@ struct Run: ParsableCommand {
         var trees: [String: BaseSetup] = [:]
         var out: [String: BaseSetup] = [:]
         for s in scenarios {
-            guard let baseline = stored[s.scenario.name], let commit = baseline.commit,
-                  !here.differences(from: baseline.environment).isEmpty,
-                  BaseTree.hasCommit(commit, near: s.file) else { continue }
+            guard let baseline = stored[s.scenario.name], let commit = baseline.commit else { continue }
+            let differences = here.differences(from: baseline.environment)
+            guard !differences.isEmpty, BaseTree.hasCommit(commit, near: s.file) else { continue }
             if trees[commit] == nil {
                 do {
                     trees[commit] = try BaseSetup(commit: commit, near: s.file, note: "the stored baseline was "
-                        + "recorded on a different machine (" + here.differences(from: baseline.environment)
-                            .joined(separator: "; ") + "): its commit \(commit.prefix(12)) was measured here instead, "
+                        + "recorded on a different machine (" + differences.joined(separator: "; ") + "): its commit \(commit.prefix(12)) was measured here instead, "
                         + "interleaved with the change")
                 } catch {
                     let message = "flamegate: warning: \(s.scenario.name): cannot check out its baseline's commit "

@@ -126,3 +126,8 @@ extension Verdict {
         verdicts.max { $0.severity < $1.severity } ?? .pass
     }
 }
+
+extension Array where Element == MetricComparison {
+    /// The comparison of metric `id` at `size`.
+    public func named(_ id: String, size: Int?) -> MetricComparison? { first { $0.metric == id && $0.size == size } }
+}

@@ -40,15 +40,10 @@ public enum PairedGate {
                                                plannedLooks: plan.looks.count, alpha: alpha))
     }
 
-    /// Whether the runs so far decide the scenario at look `look` (anything
-    /// but INCONCLUSIVE): the run loop adds pairs to a scenario that is not.
-    public static func decided(change: ScenarioRun, base: [SizeResult], look: Int, plan: SequentialPlan) -> Bool {
-        let levels = AlphaSpending.levels(looks: plan.looks, maximum: plan.maximum)
-        let baseline = Baseline(scenario: change.scenario.name, createdAt: Date(), environment: change.environment,
-                                sizes: base)
-        let report = ScenarioReport(run: change, baseline: baseline,
-                                    design: ScenarioComparator.Design(paired: true,
-                                                                      alpha: levels[min(look, levels.count - 1)]))
-        return report.outcome != .inconclusive
+    /// Whether the runs so far decide the scenario (anything but
+    /// INCONCLUSIVE) at the look their pairs reached: the run loop adds pairs
+    /// to a scenario that is not.
+    public static func decided(change: ScenarioRun, base: ScenarioRun, plan: SequentialPlan) -> Bool {
+        report(change: change, base: base, source: "", plan: plan, stored: nil).outcome != .inconclusive
     }
 }

@@ -52,12 +52,11 @@ public struct ScenarioReport: Codable, Sendable {
         baselineEnvironment = baseline?.environment
         baselineProfiles = baseline?.sizes.compactMap { s in s.cpuProfile.map { SizedProfile(size: s.size, profile: $0) } } ?? []
         var warnings: [String] = []
-        if let failure = base?.failure {
-            warnings.append("the base side (\(base!.source)) could not be measured: \(failure.message)"
-                + (baseline == nil ? "" : "; compared with the stored baseline instead"))
-        } else if base?.isNew == true {
-            warnings.append("NEW: the base (\(base!.source)) has no such scenario"
-                + (baseline == nil ? "" : "; compared with the stored baseline instead"))
+        if let base, base.failure != nil || base.isNew {
+            let instead = baseline == nil ? "" : "; compared with the stored baseline instead"
+            let what = base.failure.map { "the base side (\(base.source)) could not be measured: \($0.message)" }
+                ?? "NEW: the base (\(base.source)) has no such scenario"
+            warnings.append(what + instead)
         }
         if let baseline, design.paired == false {
             let diff = run.environment.differences(from: baseline.environment)

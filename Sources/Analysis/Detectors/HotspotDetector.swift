@@ -82,11 +82,10 @@ public enum HotspotDetector {
     /// weaker evidence it is.
     static func attribute(_ comparison: ScenarioComparison, _ functions: [FunctionComparison], now: SizeResult)
         -> Finding? {
-        func metric(_ id: String) -> MetricComparison? { comparison.metrics.first { $0.metric == id && $0.size == now.size } }
-        guard let cpu = metric(Metric.cpuTime.id), let c = cpu.comparison, let before = cpu.baselineMedian else { return nil }
+        guard let cpu = comparison.metrics.named(Metric.cpuTime.id, size: now.size), let c = cpu.comparison, let before = cpu.baselineMedian else { return nil }
         let rise = (c.ratio - 1) * before
         // CPU time itself, or a wall time at least half of whose rise is CPU time
-        let wall = metric(Metric.wallTime.id)
+        let wall = comparison.metrics.named(Metric.wallTime.id, size: now.size)
         let wallRise = wall.flatMap { w in w.comparison.map { ($0.ratio - 1) * (w.baselineMedian ?? 0) } } ?? 0
         guard cpu.verdict == .regressed || (wall?.verdict == .regressed && rise >= 0.5 * wallRise) else { return nil }
         let grown = functions.filter { $0.gates && $0.deltaSeconds > 0 && $0.baselineShare < 95 }

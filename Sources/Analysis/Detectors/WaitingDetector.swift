@@ -21,7 +21,7 @@ public enum WaitingDetector {
         guard let wall = Descriptive.median(now.values(Metric.wallTime.id)), wall > 0 else { return [] }
         var findings: [Finding] = []
         for category in [WaitCategory.lock, .io, .network] {
-            guard let m = metrics.first(where: { $0.metric == category.metricID && $0.size == now.size }),
+            guard let m = metrics.named(category.metricID, size: now.size),
                   m.verdict == .regressed, let current = m.currentMedian else { continue }
             let before = m.baselineMedian ?? 0
             guard current - before >= minimumShareOfWall * wall else { continue }
