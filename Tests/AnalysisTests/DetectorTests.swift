@@ -114,6 +114,32 @@ import Testing
         #expect(none.isEmpty)
     }
 
+    /// A kernel function (the timer interrupt sampled inside the loop) whose
+    /// slope rose is not a complexity finding: kernel frames do not gate.
+    @Test func complexityDoesNotBlameKernelFrames() {
+        func sweep(_ kernel: String, _ cost: @escaping (Double) -> Double) -> [SizeResult] {
+            Self.sweep { $0 / 10 }.map { size in
+                var s = size
+                s.runs = s.runs.map { run in
+                    var r = run
+                    let k = UInt64(cost(Double(s.size!)))
+                    r.functions.append(FunctionSamples(name: "asm_sysvec_apic_timer_interrupt", module: kernel,
+                                                       selfSamples: k, inclusiveSamples: k))
+                    return r
+                }
+                return s
+            }
+        }
+        let flat = sweep("[kernel]") { _ in 40 }, steep = sweep("[kernel]") { $0 * $0 / 100_000 }
+        let (report, findings) = ComplexityDetector.analyze(steep, baseline: flat, threshold: 1.3)
+        #expect(report?.functions.contains { $0.function == "asm_sysvec_apic_timer_interrupt" } == true, "still shown")
+        #expect(findings.isEmpty, "\(findings.map(\.summary))")
+        // the same function in the program's own code is flagged
+        let own = ComplexityDetector.analyze(sweep("app") { $0 * $0 / 100_000 }, baseline: sweep("app") { _ in 40 },
+                                             threshold: 1.3)
+        #expect(own.findings.map(\.function) == ["asm_sysvec_apic_timer_interrupt"])
+    }
+
     @Test func complexityNeedsFourSizesOverAnOrderOfMagnitude() {
         let narrow = Array(Self.sweep { $0 }.prefix(3))
         #expect(ComplexityDetector.analyze(narrow, baseline: nil, threshold: 1.3).report == nil)
