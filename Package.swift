@@ -28,28 +28,31 @@ let package = Package(
             ]
         ),
         .target(name: "Model"),
+        // creating files so that a planted name cannot redirect the write
+        .target(name: "Files"),
         .target(name: "Symbols", dependencies: ["CFlamegateBPF", "Model"]),
         .target(name: "Probes", dependencies: ["CFlamegateBPF", "Model"]),
         .target(name: "Analysis", dependencies: ["Model"]),
         // the system's zlib (gzip for pprof files): a module map, no code
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "Reports", dependencies: ["Model", "Analysis", "CZlib"]),
-        .target(name: "Harness", dependencies: ["CFlamegateBPF", "Model", "Probes", "Symbols", "Yams"]),
+        .target(name: "Reports", dependencies: ["Model", "Analysis", "CZlib", "Files"]),
+        .target(name: "Harness", dependencies: ["CFlamegateBPF", "Files", "Model", "Probes", "Symbols", "Yams"]),
         .executableTarget(
             name: "flamegate",
             dependencies: [
-                "Analysis", "Harness", "Model", "Probes", "Reports", "Symbols",
+                "Analysis", "Files", "Harness", "Model", "Probes", "Reports", "Symbols",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // helpers shared by the test targets: building fixture programs, running commands
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model", "Analysis", "TestSupport", "CZlib"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "Model", "TestSupport"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Model", "TestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Files", "Harness", "Model", "TestSupport"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Harness", "Model", "Symbols", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Model", "Reports", "TestSupport"]),
     ]

@@ -1,4 +1,5 @@
 import CFlamegateBPF
+import Files
 import Foundation
 
 /// How to start a target.
@@ -43,10 +44,18 @@ public final class HeldProcess: @unchecked Sendable {
         defer { files.forEach { close($0) } }
         func openFile(_ path: String?, write: Bool) throws -> Int32 {
             guard let path else { return -1 }
-            let fd = write ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                : open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                throw HarnessError.spawnFailed(name, reason: "\(path): \(errnoString(errno))")
+            let fd: Int32
+            if write {
+                do {
+                    fd = try SafeFile.createReplacing(path)
+                } catch let error as FileError {
+                    throw HarnessError.spawnFailed(name, reason: error.description)
+                }
+            } else {
+                fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else {
+                    throw HarnessError.spawnFailed(name, reason: "\(path): \(errnoString(errno))")
+                }
             }
             files.append(fd)
             return fd

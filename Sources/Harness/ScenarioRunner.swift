@@ -1,4 +1,5 @@
 import CFlamegateBPF
+import Files
 import Foundation
 import Model
 import Probes
@@ -93,9 +94,13 @@ public final class ScenarioRunner {
         // the probes stay attached from one run to the next, and are detached
         // before the next scenario's build (see ProbeSession)
         defer { recorder.endSession() }
-        let scratch = FileManager.default.temporaryDirectory
-            .appendingPathComponent("flamegate-run-\(getpid())-\(UUID().uuidString.prefix(8))")
-        try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch: URL
+        do {
+            scratch = try SafeFile.temporaryDirectory(prefix: "flamegate-run-\(getpid())-")
+        } catch {
+            for state in states { state.fail(ScenarioFailure(kind: .launch, message: "cannot create a scratch directory: \(error)"), sizes) }
+            return states.map(\.result)
+        }
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         // repetitions outside, sizes inside: a machine that drifts (a neighbour
@@ -213,12 +218,15 @@ public final class ScenarioRunner {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
         process.currentDirectoryURL = dir
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("flamegate-build-\(getpid()).log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        guard let handle = try? FileHandle(forWritingTo: output) else {
-            return ScenarioFailure(kind: .build, message: "\(side)cannot create a log file for the build")
+        let log: (fd: Int32, path: String)
+        do {
+            log = try SafeFile.temporaryFile(prefix: "flamegate-build-\(getpid())-", suffix: ".log")
+        } catch {
+            return ScenarioFailure(kind: .build, message: "\(side)cannot create a log file for the build: \(error)")
         }
+        let output = URL(fileURLWithPath: log.path)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = FileHandle(fileDescriptor: log.fd, closeOnDealloc: true)
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

@@ -6,7 +6,7 @@ import Foundation
 /// worktree). The next run removes those whose process is gone, and prunes
 /// the git repository a stale worktree belonged to.
 public enum StaleScratch {
-    static let prefixes = ["flamegate-run-", "flamegate-base-"]
+    static let prefixes = ["flamegate-run-", "flamegate-base-", "flamegate-build-"]
 
     /// Removes the stale directories; returns how many.
     @discardableResult

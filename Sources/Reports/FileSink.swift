@@ -1,21 +1,12 @@
+import Files
 import Foundation
 
-/// The one place reports touch the file system: atomic writes (temporary file
-/// in the same directory, then rename) so a reader never sees half a file.
+/// The one place reports touch the file system: atomic writes (a new file
+/// with an unpredictable name in the same directory, then rename) so a reader
+/// never sees half a file and a planted link is never followed.
 public enum FileSink {
     public static func write(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try data.write(to: temp)
-            guard rename(temp.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw error
-        }
+        try SafeFile.write(data, to: url.path)
     }
 
     public static func write(_ text: String, to url: URL) throws {
