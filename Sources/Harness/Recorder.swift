@@ -228,8 +228,15 @@ struct RunState {
         self.pid = pid
         self.options = options
         table = ProcessTable(rootPid: pid, origin: origin)
-        timeoutAt = options.timeoutSeconds.map { origin + UInt64($0 * 1e9) }
-        durationAt = options.durationSeconds.map { origin + UInt64($0 * 1e9) }
+        timeoutAt = options.timeoutSeconds.map { origin + Self.nanoseconds($0) }
+        durationAt = options.durationSeconds.map { origin + Self.nanoseconds($0) }
+    }
+
+    /// Seconds as a clock offset; the callers validate (Quantity.durationProblem),
+    /// and a value they did not is bounded here rather than trapping.
+    static func nanoseconds(_ seconds: Double) -> UInt64 {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return UInt64(Swift.min(seconds, Quantity.maximumSeconds) * 1e9)
     }
 
     mutating func poll(interrupted: Bool) {

@@ -66,18 +66,18 @@ public enum ScenarioLoader {
 
     public static func load(_ url: URL) throws -> LoadedScenario {
         let file = url.path
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ScenarioFileError(file: file, message: "cannot read: \(error.localizedDescription)")
-        }
+        let text = try read(url)
         let node: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else {
                 throw ScenarioFileError(file: file, message: "the file is empty: expected a scenario (a mapping with name and run)")
             }
             node = composed
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            let key = duplicates.first ?? "?"
+            let at = duplicate(key, in: text, after: context.mark.line)
+            throw ScenarioFileError(file: file, line: at?.line ?? context.mark.line, column: at?.column ?? context.mark.column,
+                                    message: "duplicate key '\(key)': each key may appear once in a mapping")
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
         }
@@ -93,6 +93,50 @@ public enum ScenarioLoader {
             let mark = locate(path, in: node, atKey: false)
             throw ScenarioFileError(file: file, line: mark?.line, column: mark?.column, message: message)
         }
+    }
+
+    /// The largest scenario file read: a scenario is a page of YAML, and
+    /// parsing megabytes of it costs seconds and hundreds of megabytes.
+    static let maximumFileBytes = 1 << 20
+
+    /// The file's text, or an error saying what it is instead of a scenario.
+    static func read(_ url: URL) throws -> String {
+        let file = url.path
+        var st = stat()
+        guard stat(file, &st) == 0 else {
+            throw ScenarioFileError(file: file, message: "cannot read: \(String(cString: strerror(errno)).lowercased())")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw ScenarioFileError(file: file, message: "is a directory; expected a scenario file")
+        }
+        if st.st_size > maximumFileBytes {
+            throw ScenarioFileError(file: file, message: "is \(st.st_size) bytes; a scenario file is expected to be under 1 MiB")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ScenarioFileError(file: file, message: "cannot read: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+        }
+        guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioFileError(file: file, message: "is not UTF-8 text (a binary file?); expected a YAML scenario")
+        }
+        return text
+    }
+
+    /// Where a duplicated key appears the second time (Yams reports the
+    /// mapping that holds it): the first line after `after` that starts with it.
+    static func duplicate(_ key: String, in text: String, after: Int) -> (line: Int, column: Int)? {
+        var seen = 0
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where i + 1 >= after {
+            let trimmed = line.drop { $0 == " " || $0 == "-" }
+            let bare = trimmed.hasPrefix("\"\(key)\"") || trimmed.hasPrefix("'\(key)'") ? trimmed.dropFirst(key.count + 2)
+                : trimmed.hasPrefix(key) ? trimmed.dropFirst(key.count) : nil
+            guard let rest = bare, rest.drop(while: { $0 == " " }).first == ":" else { continue }
+            seen += 1
+            if seen == 2 { return (i + 1, line.count - trimmed.count + 1) }
+        }
+        return nil
     }
 
     /// `${NAME}` in the command must name a variable of the environment or of `run.env`.

@@ -32,7 +32,31 @@ public enum Quantity {
         return value
     }
 
-    /// "0", "4096", "64KiB", "1MiB", "2GB" → bytes.
+    /// The longest timeout or duration flamegate accepts: a week. Longer
+    /// would not fit the kernel's nanosecond clocks once added to "now", and
+    /// no CI job waits that long.
+    public static let maximumSeconds: Double = 7 * 86_400
+
+    /// The largest average allocation sampling interval: 1 TiB (the shim's
+    /// random intervals are drawn in 64-bit byte counts).
+    public static let maximumSampleEvery: UInt64 = 1 << 40
+
+    /// Why `seconds` cannot be a timeout or duration, or nil when it can.
+    public static func durationProblem(_ seconds: Double) -> String? {
+        guard seconds.isFinite, seconds > 0 else { return "expected a finite number of seconds greater than 0" }
+        guard seconds <= maximumSeconds else { return "is too long: expected at most 7 days (604800s)" }
+        return nil
+    }
+
+    /// Why `bytes` cannot be an allocation sampling interval, or nil when it can.
+    public static func sampleEveryProblem(_ bytes: UInt64) -> String? {
+        if bytes == 0 { return "must be at least 1 byte" }
+        if bytes > maximumSampleEvery { return "is too large: expected at most 1TiB" }
+        return nil
+    }
+
+    /// "0", "4096", "64KiB", "1MiB", "2GB" → bytes; a value beyond 64 bits
+    /// is UInt64.max (callers check their own upper limit).
     public static func bytes(_ text: String) -> UInt64? {
         let t = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("KB", 1e3), ("MB", 1e6),
@@ -40,7 +64,8 @@ public enum Quantity {
         for (suffix, scale) in units where t.hasSuffix(suffix) {
             guard let value = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)),
                   value.isFinite, value >= 0 else { return nil }
-            return UInt64(value * scale)
+            let bytes = value * scale
+            return bytes >= 18_446_744_073_709_551_615.0 ? UInt64.max : UInt64(bytes)
         }
         return UInt64(t)
     }

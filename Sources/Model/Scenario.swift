@@ -196,6 +196,9 @@ public struct RunSpec: Codable, Sendable, Equatable {
         stdin = try c.string("stdin")
         timeoutSeconds = try c.quantity("timeout", expected: "a duration like 30s, 500ms or 2m",
                                         Quantity.seconds) ?? 60
+        if let problem = Quantity.durationProblem(timeoutSeconds) {
+            throw ScenarioError(codingPath: c.codingPath + [AnyKey("timeout")], "\(Quantity.format(seconds: timeoutSeconds)) \(problem)")
+        }
         if c.contains(AnyKey("expect_exit")) {
             guard let code = try? c.decode(Int32.self, forKey: AnyKey("expect_exit")), (0...255).contains(code) else {
                 throw ScenarioError(codingPath: c.codingPath + [AnyKey("expect_exit")], "expected an exit code from 0 to 255")
@@ -256,8 +259,8 @@ public struct AllocSettings: Codable, Sendable, Equatable {
         }
         sampleEvery = try c.quantity("sample_every", expected: "a byte count like 1, 512KiB or 1MiB", numbers: true,
                                      Quantity.bytes) ?? Self.defaultSampleEvery
-        if sampleEvery == 0 {
-            throw ScenarioError(codingPath: c.codingPath + [AnyKey("sample_every")], "must be at least 1 byte")
+        if let problem = Quantity.sampleEveryProblem(sampleEvery) {
+            throw ScenarioError(codingPath: c.codingPath + [AnyKey("sample_every")], problem)
         }
     }
 

@@ -28,8 +28,8 @@ struct BaseOptions: ParsableArguments {
                 throw ValidationError("--base-env \(item): expected NAME=VALUE with NAME made of letters, digits and _")
             }
         }
-        if let maxRepetitions, maxRepetitions < 2 {
-            throw ValidationError("--max-repetitions \(maxRepetitions): expected at least 2")
+        if let maxRepetitions, !(2...10_000).contains(maxRepetitions) {
+            throw ValidationError("--max-repetitions \(maxRepetitions): expected 2 to 10000")
         }
         if maxRepetitions != nil, !isSet {
             throw ValidationError("--max-repetitions needs a base measured in the same run: --base, --base-dir or --base-env")

@@ -54,15 +54,19 @@ struct Record: ParsableCommand {
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("missing command: use flamegate record [options] -- CMD ARGS...") }
         guard (1...100_000).contains(freq) else { throw ValidationError("--freq \(freq): expected 1 to 100000 Hz") }
-        if let duration, duration <= 0 { throw ValidationError("--duration \(duration): expected seconds > 0") }
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout \(timeout): expected seconds > 0") }
+        if let duration, let problem = Quantity.durationProblem(duration) { throw ValidationError("--duration \(duration): \(problem)") }
+        if let timeout, let problem = Quantity.durationProblem(timeout) { throw ValidationError("--timeout \(timeout): \(problem)") }
+        guard (0...100_000).contains(top) else { throw ValidationError("--top \(top): expected 0 to 100000 functions") }
         _ = try parsedProbes()
         _ = try allocSettings()
     }
 
     func allocSettings() throws -> AllocSettings {
-        guard let every = Quantity.bytes(allocSample), every > 0 else {
+        guard let every = Quantity.bytes(allocSample) else {
             throw ValidationError("--alloc-sample \(allocSample): expected a byte count of at least 1, like 1 or 512KiB")
+        }
+        if let problem = Quantity.sampleEveryProblem(every) {
+            throw ValidationError("--alloc-sample \(allocSample): \(problem)")
         }
         guard AllocSettings.libraries.contains(allocLibrary) else {
             throw ValidationError("--alloc-library \(allocLibrary): expected one of "

@@ -20,7 +20,7 @@ struct ScenarioSelection: ParsableArguments {
 
     func validate() throws {
         if let shard, Shard(shard) == nil { throw ValidationError("--shard \(shard): expected K/N with 1 ≤ K ≤ N") }
-        if let repetitions, repetitions < 2 { throw ValidationError("--repetitions \(repetitions): expected at least 2") }
+        if let repetitions, !(2...10_000).contains(repetitions) { throw ValidationError("--repetitions \(repetitions): expected 2 to 10000") }
     }
 
     var gate: GateRunner {

@@ -81,6 +81,22 @@ struct RecordCommandTests {
         #expect(missing.stderr.contains("missing command"))
     }
 
+    /// nan, inf and 1e12 used to pass validation and trap (SIGILL) at the
+    /// first clock computation, leaving the target running.
+    @Test func extremeNumbersExitTwoInOneSentence() throws {
+        for (flag, value, expected) in [("--timeout", "nan", "expected a finite number of seconds greater than 0"),
+                                        ("--timeout", "inf", "expected a finite number of seconds greater than 0"),
+                                        ("--timeout", "1e12", "is too long: expected at most 7 days (604800s)"),
+                                        ("--duration", "-inf", "expected a finite number of seconds greater than 0"),
+                                        ("--alloc-sample", "1e30KiB", "is too large: expected at most 1TiB"),
+                                        ("--top", "-3", "expected 0 to 100000 functions")] {
+            let r = try CLI.run(["record", "\(flag)=\(value)", "--", "/bin/true"])
+            #expect(r.status == 2, "\(flag) \(value): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("flamegate: error: \(flag) "), "\(r.stderr)")
+            #expect(r.stderr.contains(expected), "\(flag) \(value): \(r.stderr)")
+        }
+    }
+
     @Test func notExecutableTargetExitsTwo() throws {
         let r = try CLI.run(["record", "--", "/etc/hostname"])
         #expect(r.status == 2)

@@ -140,6 +140,37 @@ import TestSupport
         #expect(try error("name: x\nrun: {command: [a, \"${NO_SUCH_VAR_FG}\"]}\n").message.contains("NO_SUCH_VAR_FG"))
     }
 
+    /// Numbers that used to trap at the first run (a 1e12 s timeout overflowed
+    /// the nanosecond clock; 1e30KiB overflowed UInt64) are refused at load.
+    @Test func extremeNumbersAreRefusedWithTheirLine() throws {
+        let timeout = try error("name: x\nrun:\n  command: [a]\n  timeout: 1e12s\n")
+        #expect(timeout.line == 4)
+        #expect(timeout.message == "1000000000000s is too long: expected at most 7 days (604800s)")
+        let nan = try error("name: x\nrun:\n  command: [a]\n  timeout: .nans\n")
+        #expect(nan.message.contains("is not a duration"))
+        let sample = try error("name: x\nrun: {command: [a]}\nalloc: {sample_every: 1e30KiB}\n")
+        #expect(sample.line == 3)
+        #expect(sample.message == "is too large: expected at most 1TiB")
+        #expect(try error("name: x\nrun: {command: [a]}\nalloc: {sample_every: 0}\n").message == "must be at least 1 byte")
+        let week = try write("name: x\nrun:\n  command: [a]\n  timeout: 168h\n")
+        #expect(try ScenarioLoader.load(week).scenario.run.timeoutSeconds == 604_800)
+    }
+
+    @Test func duplicateKeyBinaryAndHugeFilesAreOneSentence() throws {
+        let dup = try error("name: x\nrun:\n  command: [a]\n  timeout: 1s\n  timeout: 2s\n")
+        #expect(dup.line == 5 && dup.column == 3)
+        #expect(dup.message == "duplicate key 'timeout': each key may appear once in a mapping")
+        let url = TestPaths.temporaryDirectory("scenario").appendingPathComponent("garbage.yaml")
+        try Data([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff, 0xfe]).write(to: url)
+        #expect(throws: ScenarioFileError.self) { try ScenarioLoader.load(url) }
+        do { _ = try ScenarioLoader.load(url) } catch let e as ScenarioFileError {
+            #expect(e.message == "is not UTF-8 text (a binary file?); expected a YAML scenario")
+        }
+        let items = String(repeating: "  - 1\n", count: 200_000)
+        let huge = try error("name: x\nrun: {command: [a]}\nsizes:\n" + items)
+        #expect(huge.message.hasSuffix("a scenario file is expected to be under 1 MiB"))
+    }
+
     @Test func wrongTypeIsLocated() throws {
         let e = try error("name: x\nrun: just-a-string\n")
         #expect(e.line == 2)
