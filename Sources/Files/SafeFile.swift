@@ -30,7 +30,9 @@ public enum SafeFile {
     /// flushed, then renamed over the destination. A reader sees the old file
     /// or the new one, never half of one; a symbolic link at `path` is
     /// replaced, not followed.
-    public static func write(_ data: Data, to path: String) throws {
+    /// `durable: false` skips the fsync, for files that matter only while
+    /// this machine is up.
+    public static func write(_ data: Data, to path: String, durable: Bool = true) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
@@ -42,7 +44,7 @@ public enum SafeFile {
         let (fd, temporary) = try createUnique(in: dirFD, directory: directory, prefix: ".\(name).", suffix: ".tmp")
         do {
             try writeAll(data, to: fd, path: path)
-            guard fsync(fd) == 0 else { throw FileError(path: path, errno: errno) }
+            guard !durable || fsync(fd) == 0 else { throw FileError(path: path, errno: errno) }
             close(fd)
             guard renameat(dirFD, temporary, dirFD, name) == 0 else { throw FileError(path: path, errno: errno) }
         } catch {
@@ -52,8 +54,8 @@ public enum SafeFile {
         }
     }
 
-    public static func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, durable: Bool = true) throws {
+        try write(Data(text.utf8), to: path, durable: durable)
     }
 
     /// Opens `path` for writing as a new file: whatever is at that name (a

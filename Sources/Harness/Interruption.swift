@@ -10,7 +10,8 @@ public final class Interruption: @unchecked Sendable {
     private var flag = false
     private var sources: [DispatchSourceSignal] = []
 
-    /// Installs the handlers (idempotent). A second Ctrl-C exits at once.
+    /// Installs the handlers (idempotent). A second Ctrl-C kills the targets'
+    /// trees and exits at once (the exit handlers remove a base worktree).
     public func install() {
         lock.lock()
         defer { lock.unlock() }
@@ -20,7 +21,10 @@ public final class Interruption: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [weak self] in
                 guard let self else { return }
-                if self.isSet { _exit(130) }
+                if self.isSet {
+                    Containment.shared.killAll()
+                    exit(130)
+                }
                 self.set()
             }
             source.resume()

@@ -92,6 +92,9 @@ public final class Recorder {
         let (tracker, probes, statuses) = (session.tracker, session.probes, session.statuses)
         try session.beginRun()
         let held = try HeldProcess(AllocPlanner.launchSpec(options.launch, probes: probes))
+        // held before execve: its cgroup is inherited by everything it starts
+        Containment.shared.adopt(held.pid)
+        defer { Containment.shared.release(held.pid) }
         // whatever fails from here on, the target must not outlive the recording
         var finished = false
         defer {

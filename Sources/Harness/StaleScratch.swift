@@ -11,6 +11,8 @@ public enum StaleScratch {
     /// Removes the stale directories; returns how many.
     @discardableResult
     public static func clean(in directory: URL = FileManager.default.temporaryDirectory) -> Int {
+        // first the processes those flamegates left running, then their files
+        Containment.cleanStale(temporary: directory)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return 0 }
         var removed = 0
         for name in names {

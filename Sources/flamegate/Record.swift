@@ -91,6 +91,7 @@ struct Record: ParsableCommand {
         Libbpf.captureLogs(verbose: verbose)
         signal(SIGPIPE, SIG_IGN)
         Interruption.shared.install()
+        StaleScratch.clean()
         do {
             try Capabilities.requireRecording()
         } catch let error as ProbeError {

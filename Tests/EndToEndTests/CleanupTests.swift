@@ -89,7 +89,7 @@ struct CleanupTests {
         } else {
             #expect(process.terminationReason == .exit, "\(name) is handled: results written, exit status")
         }
-        // a SIGKILLed flamegate cannot stop its target (issue #18); its probes go with it all the same
+        // a SIGKILLed flamegate cannot stop its target (the next command does: ContainmentTests); its probes go with it all the same
         kill(-targetPid, SIGKILL)
         kill(childPid, SIGKILL)
         let left = try Self.leftovers(since: before)
