@@ -17,21 +17,12 @@ struct Compare: ParsableCommand {
     @OptionGroup var reports: ReportOptions
 
     func run() throws {
-        let before = loadReport(old), after = loadReport(new)
-        var scenarios: [ScenarioReport] = []
-        for current in after.scenarios {
-            guard let reference = before.scenarios.first(where: { $0.name == current.name }) else {
-                var report = ScenarioReport(run: current.run, baseline: nil)
-                report.warnings.append("not in \(old): nothing to compare with")
-                scenarios.append(report)
-                continue
-            }
-            let baseline = Baseline(scenario: reference.name, createdAt: before.startedAt,
-                                    environment: reference.run.environment, sizes: reference.run.sizes)
-            scenarios.append(ScenarioReport(run: current.run, baseline: reference.run.failure == nil ? baseline : nil))
+        let report: RunReport
+        do {
+            report = try ResultsFiles.compare(old: (old, loadReport(old)), new: (new, loadReport(new)))
+        } catch let error as ResultsError {
+            fail(error.description)
         }
-        let report = RunReport(startedAt: after.startedAt, environment: after.environment, shard: after.shard,
-                               scenarios: scenarios)
-        throw ExitCode(try reports.emit(report))
+        try reports.finish(report)
     }
 }

@@ -18,21 +18,13 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        let parts = files.map(loadReport)
-        var seen: [String: String] = [:]
-        var scenarios: [ScenarioReport] = []
-        for (file, part) in zip(files, parts) {
-            for s in part.scenarios {
-                if let other = seen[s.name] {
-                    fail("scenario '\(s.name)' appears in both \(other) and \(file): were the shards overlapping?")
-                }
-                seen[s.name] = file
-                scenarios.append(s)
-            }
+        let parts = files.map { ($0, loadReport($0)) }
+        let report: RunReport
+        do {
+            report = try ResultsFiles.merge(parts)
+        } catch let error as ResultsError {
+            fail(error.description)
         }
-        scenarios.sort { $0.name < $1.name }
-        let report = RunReport(startedAt: parts.map(\.startedAt).min()!, environment: parts[0].environment,
-                               shard: nil, scenarios: scenarios)
-        throw ExitCode(try reports.emit(report))
+        try reports.finish(report)
     }
 }

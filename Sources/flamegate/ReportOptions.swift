@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Files
 import Foundation
 import Model
 import Reports
@@ -26,6 +27,43 @@ struct ReportOptions: ParsableArguments {
 
     @Flag(help: "Exit 1 when a scenario is INCONCLUSIVE, not only when one regressed or failed.")
     var failOnInconclusive = false
+
+    /// The destinations are checked before anything is measured: a path
+    /// that is a directory or lies in a directory that cannot be written
+    /// fails now, not after the whole suite ran.
+    func validate() throws {
+        for (flag, path) in [("--json", json), ("--junit", junit), ("--markdown", markdown)] {
+            guard let path else { continue }
+            do {
+                try SafeFile.checkWritable(path)
+            } catch let error as FileError {
+                throw ValidationError("\(flag) \(path): \(error.reason == "is a directory; expected a file name" ? error.reason : error.description)")
+            }
+        }
+        if let output {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw ValidationError("--output \(output): is a file; expected a directory for report.html and the flame graphs")
+            }
+            do {
+                try SafeFile.checkWritable(URL(fileURLWithPath: output).appendingPathComponent("report.html").path)
+            } catch let error as FileError {
+                throw ValidationError("--output \(output): \(error.description)")
+            }
+        }
+    }
+
+    /// Emits the reports and exits with the verdict's code; a report that
+    /// cannot be written exits 2, like every other environment error.
+    func finish(_ report: RunReport) throws -> Never {
+        let code: Int32
+        do {
+            code = try emit(report)
+        } catch {
+            fail("writing reports: \(error)")
+        }
+        throw ExitCode(code)
+    }
 
     /// Prints the terminal report, writes the requested files, returns the exit code.
     func emit(_ report: RunReport) throws -> Int32 {
@@ -72,6 +110,11 @@ func loadReport(_ path: String) -> RunReport {
     guard let data = FileManager.default.contents(atPath: path) else {
         fail("\(path): cannot read the results file")
     }
+    do {
+        try ResultsFiles.checkVersion(data, file: path)
+    } catch let error as ResultsError {
+        fail(error.description)
+    } catch {}
     do {
         return try JSONFormat.decoder().decode(RunReport.self, from: data)
     } catch {

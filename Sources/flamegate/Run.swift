@@ -50,13 +50,7 @@ struct Run: ParsableCommand {
         let report = RunReport(startedAt: started, environment: .current(), shard: selection.shard,
                                scenarios: gate.judge(scenarios, base: { setup ?? remeasured[$0.scenario.name] },
                                                      stored: loaded))
-        do {
-            throw ExitCode(try reports.emit(report))
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            fail("writing reports: \(error)")
-        }
+        try reports.finish(report)
     }
 
     /// Scenarios whose stored baseline was measured on another kind of

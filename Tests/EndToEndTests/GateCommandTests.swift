@@ -198,7 +198,14 @@ struct GateErrorTests {
         #expect(report.shard == nil)
         let twice = try CLI.run(["merge", parts[0], parts[0]])
         #expect(twice.status == 2)
-        #expect(twice.stderr.contains("appears in both"))
+        #expect(twice.stderr.contains("shard 1/2 is given twice"))
+        // one shard alone used to pass: the other shard's scenarios were never judged
+        let alone = try CLI.run(["merge", parts[0]])
+        #expect(alone.status == 2)
+        #expect(alone.stderr == "flamegate: error: missing shard 2/2: the verdict needs the results of every shard (got 1 of 2)\n")
+        let partial = try CLI.run(["compare", merged, parts[1]])
+        #expect(partial.status == 2, "\(partial.stdout)")
+        #expect(partial.stderr.contains("has no results for"), "\(partial.stderr)")
     }
 
     @Test func badShardExitsTwo() throws {
