@@ -7,6 +7,8 @@ public enum BaselineError: Error, CustomStringConvertible, Equatable {
     case corrupt(path: String, detail: String)
     case wrongScenario(path: String, found: String, expected: String)
     case unsupportedSchema(path: String, version: Int)
+    case notAFile(path: String)
+    case missingSizes(scenario: String, path: String, sizes: [Int])
 
     public var description: String {
         switch self {
@@ -17,6 +19,13 @@ public enum BaselineError: Error, CustomStringConvertible, Equatable {
             return "\(path): not a valid baseline (\(detail)); restore it from git or run `flamegate baseline update`"
         case let .wrongScenario(path, found, expected):
             return "\(path): holds the baseline of '\(found)', expected '\(expected)'"
+        case let .notAFile(path):
+            return "\(path): is a directory, not a baseline file; --baselines names the directory that holds SCENARIO.json files"
+        case let .missingSizes(scenario, path, sizes):
+            return "\(path) has no measurements for size\(sizes.count == 1 ? "" : "s") "
+                + sizes.map(String.init).joined(separator: ", ")
+                + " of scenario '\(scenario)': its sizes changed since the baseline was recorded; "
+                + "run `flamegate baseline update` for it"
         case let .unsupportedSchema(path, version):
             return "\(path): baseline schema version \(version) is not supported by flamegate \(Version.flamegate) "
                 + "(expected \(Baseline.schemaVersion)); run `flamegate baseline update`"
@@ -36,6 +45,10 @@ public struct BaselineStore: Sendable {
 
     public func load(_ scenario: String) throws -> Baseline {
         let url = url(for: scenario)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw BaselineError.notAFile(path: url.path)
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw BaselineError.missing(scenario: scenario, path: url.path)
         }
@@ -54,6 +67,18 @@ public struct BaselineStore: Sendable {
         }
         guard baseline.scenario == scenario else {
             throw BaselineError.wrongScenario(path: url.path, found: baseline.scenario, expected: scenario)
+        }
+        return baseline
+    }
+
+    /// The stored baseline of `scenario`, which must hold every size the
+    /// scenario measures now (a sweep that grew cannot be judged on half of it).
+    public func load(_ scenario: Scenario) throws -> Baseline {
+        let baseline = try load(scenario.name)
+        let stored = Set(baseline.sizes.map(\.size))
+        let missing = (scenario.sizes ?? []).filter { !stored.contains($0) }
+        if !missing.isEmpty {
+            throw BaselineError.missingSizes(scenario: scenario.name, path: url(for: scenario.name).path, sizes: missing)
         }
         return baseline
     }

@@ -26,10 +26,13 @@ struct Run: ParsableCommand {
         var problems: [String] = []
         for s in scenarios {
             do {
-                loaded[s.scenario.name] = try store.load(s.scenario.name)
+                loaded[s.scenario.name] = try store.load(s.scenario)
             } catch let error as BaselineError {
                 // against a base measured now a stored baseline only serves scenarios the base lacks
-                if case .missing = error, base.isSet { continue }
+                if base.isSet {
+                    if case .missing = error { continue }
+                    if case .missingSizes = error { continue }
+                }
                 problems.append(error.description)
             }
         }

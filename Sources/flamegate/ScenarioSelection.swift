@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Model
 
@@ -19,6 +20,10 @@ struct ScenarioSelection: ParsableArguments {
     var verbose = false
 
     func validate() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: baselines, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ValidationError("--baselines \(baselines): is a file; expected the directory that holds SCENARIO.json baselines")
+        }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard \(shard): expected K/N with 1 ≤ K ≤ N") }
         if let repetitions, !(2...10_000).contains(repetitions) { throw ValidationError("--repetitions \(repetitions): expected 2 to 10000") }
     }

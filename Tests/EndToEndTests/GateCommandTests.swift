@@ -208,6 +208,30 @@ struct GateErrorTests {
         #expect(partial.stderr.contains("has no results for"), "\(partial.stderr)")
     }
 
+    /// A sweep that grew since its baseline was recorded used to end
+    /// INCONCLUSIVE with exit 0; it is an error that says to update it.
+    @Test func baselineWithoutTheScenariosSizesExitsTwo() throws {
+        let dir = TestPaths.temporaryDirectory("sizes-grew")
+        let yaml = "name: sweep\nrun: {command: [/bin/sh, -c, \"true {size}\"]}\nrepetitions: 2\nwarmup: 0\nprobes: [cpu]\n"
+        let file = try scenario(yaml + "sizes: [1, 2]\n", in: dir, name: "sweep.yaml")
+        let baselines = dir.appendingPathComponent("baselines").path
+        #expect(try CLI.run(["baseline", "update", file, "--baselines", baselines]).status == 0)
+        _ = try scenario(yaml + "sizes: [1, 2, 4, 8]\n", in: dir, name: "sweep.yaml")
+        let r = try CLI.run(["run", file, "--baselines", baselines])
+        #expect(r.status == 2, "\(r.stdout)")
+        #expect(r.stderr == "flamegate: error: \(baselines)/sweep.json has no measurements for sizes 4, 8 of scenario 'sweep': "
+            + "its sizes changed since the baseline was recorded; run `flamegate baseline update` for it\n")
+        // a directory where the baseline file should be, and a file given as --baselines
+        try FileManager.default.removeItem(atPath: "\(baselines)/sweep.json")
+        try FileManager.default.createDirectory(atPath: "\(baselines)/sweep.json", withIntermediateDirectories: true)
+        let directory = try CLI.run(["run", file, "--baselines", baselines])
+        #expect(directory.status == 2)
+        #expect(directory.stderr.contains("is a directory, not a baseline file"), "\(directory.stderr)")
+        let notDir = try CLI.run(["run", file, "--baselines", file])
+        #expect(notDir.status == 2)
+        #expect(notDir.stderr.contains("--baselines \(file): is a file"), "\(notDir.stderr)")
+    }
+
     @Test func badShardExitsTwo() throws {
         let r = try CLI.run(["run", "--shard", "3/2"])
         #expect(r.status == 2)
