@@ -177,8 +177,8 @@ public final class ScenarioRunner {
         let stderrPath = scratch.appendingPathComponent("stderr").path
         let spec = LaunchSpec(
             command: command, environment: environment,
-            workingDirectory: dir.appendingPathComponent(s.run.cwd).standardizedFileURL.path,
-            stdinPath: s.run.stdin.map { dir.appendingPathComponent($0).path } ?? "/dev/null",
+            workingDirectory: Self.resolve(s.run.cwd, in: dir),
+            stdinPath: s.run.stdin.map { Self.resolve($0, in: dir) } ?? "/dev/null",
             stdoutPath: scratch.appendingPathComponent("stdout").path, stderrPath: stderrPath)
         var options = RecordOptions(launch: spec, probes: s.probes ?? ProbeName.allCases,
                                     probesExplicit: s.probes != nil, frequencyHz: s.cpu.frequency,
@@ -204,6 +204,12 @@ public final class ScenarioRunner {
                     + "\(s.run.expectExit))", size: size, repetition: repetition, stderrTail: tail))
         }
         return .recorded(recording)
+    }
+
+    /// A `cwd:` or `stdin:` path: absolute as written, else relative to the scenario's directory.
+    static func resolve(_ path: String, in dir: URL) -> String {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path).standardizedFileURL.path
+            : dir.appendingPathComponent(path).standardizedFileURL.path
     }
 
     /// Runs `build:` with /bin/sh in the scenario directory; nil on success.

@@ -232,6 +232,35 @@ struct GateErrorTests {
         #expect(notDir.stderr.contains("--baselines \(file): is a file"), "\(notDir.stderr)")
     }
 
+    /// A `cwd:` that does not exist used to abort the whole suite with "perf_event_open
+    /// of the mapping tracker … No such process", losing the reports of the
+    /// scenarios already measured; absolute `cwd:`/`stdin:` were joined to the
+    /// scenario directory.
+    @Test func badCwdFailsItsScenarioOnlyAndAbsolutePathsWork() throws {
+        let dir = TestPaths.temporaryDirectory("cwd")
+        let common = "repetitions: 2\nwarmup: 0\nprobes: [cpu]\n"
+        _ = try scenario("name: a-fine\nrun: {command: [/bin/true]}\n" + common, in: dir, name: "a.yaml")
+        _ = try scenario("name: b-nodir\nrun: {command: [/bin/true], cwd: nodir}\n" + common, in: dir, name: "b.yaml")
+        _ = try scenario("""
+            name: c-absolute
+            run:
+              command: [/bin/sh, -c, 'test "$(pwd)" = /tmp && read line && test "$line" = hello']
+              cwd: /tmp
+              stdin: \(dir.path)/input.txt
+            """ + "\n" + common, in: dir, name: "c.yaml")
+        try "hello\n".write(to: dir.appendingPathComponent("input.txt"), atomically: true, encoding: .utf8)
+        let json = dir.appendingPathComponent("out.json").path
+        let r = try CLI.run(["run", dir.path, "--base-env", "X=1", "--json", json])
+        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        let report = try GateCommandTests.decode(URL(fileURLWithPath: json))
+        let outcomes = Dictionary(uniqueKeysWithValues: report.scenarios.map { ($0.name, $0.outcome) })
+        #expect(outcomes.count == 3, "every scenario reported: \(outcomes)")
+        #expect(outcomes["a-fine"] != .failed, "\(r.stdout)")
+        #expect(outcomes["b-nodir"] == .failed && outcomes["c-absolute"] != .failed, "\(outcomes)")
+        let failure = report.scenarios.first { $0.name == "b-nodir" }?.run.failure?.message ?? ""
+        #expect(failure.contains("working directory \(dir.path)/nodir: No such file or directory"), "\(failure)")
+    }
+
     @Test func badShardExitsTwo() throws {
         let r = try CLI.run(["run", "--shard", "3/2"])
         #expect(r.status == 2)
