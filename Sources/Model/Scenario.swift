@@ -128,6 +128,10 @@ public struct Scenario: Codable, Sendable, Equatable {
         guard let names = try? c.decode([String].self, forKey: key) else {
             throw ScenarioError(codingPath: c.codingPath + [key], "expected a list of probe names")
         }
+        if names.isEmpty {
+            throw ScenarioError(codingPath: c.codingPath + [key],
+                                "is empty: name at least one probe, or leave 'probes' out for every probe this kernel supports")
+        }
         return try names.enumerated().map { i, name in
             guard let probe = ProbeName(rawValue: name) else {
                 throw ScenarioError(path: c.codingPath.map(\.stringValue) + ["probes", String(i)],

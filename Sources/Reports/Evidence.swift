@@ -129,7 +129,7 @@ enum Evidence {
 
     /// `function hot_function +2.5 pp, +0.101 s/run`.
     static func functionItem(_ f: FunctionComparison) -> String {
-        "function " + Formatting.oneLine(f.name) + (f.size.map { " (size \($0))" } ?? "") + " "
+        "function `" + Formatting.oneLine(f.name) + "`" + (f.size.map { " (size \($0))" } ?? "") + " "
             + Formatting.points(f.deltaPoints) + ", " + Formatting.signedSeconds(f.deltaSeconds) + "/run"
     }
 

@@ -37,8 +37,8 @@ public struct MarkdownReport: RunReportRenderer {
                 } ?? "-"
                 var notes = Evidence.summary(s)
                 if !s.warnings.isEmpty { notes += "; \(s.warnings.count) warning\(s.warnings.count == 1 ? "" : "s")" }
-                out += row([s.name, s.outcome == .pass ? "PASS" : "**\(s.outcome.rawValue)**", wall, notes],
-                           raw: [false, true, false, false])
+                out += row([s.name, s.outcome == .pass ? "PASS" : "**\(s.outcome.rawValue)**", wall, Self.inline(notes)],
+                           raw: [false, true, false, true])
             }
             out += "\n"
         }
@@ -54,7 +54,7 @@ public struct MarkdownReport: RunReportRenderer {
     func details(_ s: ScenarioReport) -> String {
         var out = "<details\(s.outcome.failsGate ? " open" : "")>\n<summary><b>\(s.outcome.rawValue)</b> "
             + Self.html(s.name) + " (" + Self.html(s.run.file) + ")</summary>\n\n"
-        out += Self.cell(Evidence.summary(s)) + "\n\n"
+        out += Self.inline(Evidence.summary(s)) + "\n\n"
         if let failure = s.run.failure {
             if let context = Evidence.failureContext(failure) { out += "At " + context + ".\n\n" }
             if let tail = failure.stderrTail {
@@ -63,7 +63,7 @@ public struct MarkdownReport: RunReportRenderer {
             }
         }
         let notices = Evidence.notices(s)
-        if !notices.isEmpty { out += notices.map { "- " + Self.cell($0) + "\n" }.joined() + "\n" }
+        if !notices.isEmpty { out += notices.map { "- " + Self.inline($0) + "\n" }.joined() + "\n" }
         let findings = Evidence.findingLines(s) + Evidence.complexityLines(s)
         if !findings.isEmpty { out += Self.codeBlock(findings) + "\n" }
         if let comparison = s.comparison {
@@ -123,6 +123,20 @@ public struct MarkdownReport: RunReportRenderer {
     static func verdict(_ v: Verdict) -> String {
         let label = v.rawValue.uppercased()
         return v == .regressed ? "**\(label)**" : label
+    }
+
+    /// Like `cell`, but the `backquoted` names the texts carry (functions,
+    /// paths) become code spans, where Markdown shows them verbatim; text with
+    /// an unmatched backquote is escaped whole.
+    static func inline(_ text: String) -> String {
+        let parts = Formatting.oneLine(text).split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count > 1, parts.count % 2 == 1 else { return cell(text) }
+        return parts.enumerated().map { i, part in
+            guard i % 2 == 1 else { return cell(String(part)) }
+            // `|` ends a table cell even inside a code span (GFM); `\|` is kept as `|`
+            let body = part.replacingOccurrences(of: "|", with: "\\|")
+            return body.isEmpty ? "" : (body.hasPrefix(" ") || body.hasSuffix(" ") ? "` \(body) `" : "`\(body)`")
+        }.joined()
     }
 
     /// Text for a table cell or a paragraph: one line, with every character that

@@ -77,6 +77,10 @@ struct Record: ParsableCommand {
 
     func parsedProbes() throws -> [ProbeName]? {
         guard let probes else { return nil }
+        guard probes.contains(where: { $0 != "," && !$0.isWhitespace }) else {
+            throw ValidationError("--probes '\(probes)': empty; expected a comma-separated list of "
+                + ProbeName.allCases.map(\.rawValue).joined(separator: ", "))
+        }
         return try probes.split(separator: ",").map { item in
             let name = item.trimmingCharacters(in: .whitespaces)
             guard let probe = ProbeName(rawValue: name) else {
@@ -98,10 +102,19 @@ struct Record: ParsableCommand {
             fail(error.description)
         }
         let dir = URL(fileURLWithPath: output)
+        let existed = FileManager.default.fileExists(atPath: output)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         } catch {
             fail("-o \(output): cannot create the output directory: \(error.localizedDescription)")
+        }
+        // a recording that fails removes the output directory it created
+        func failed(_ message: String) -> Never {
+            if !existed {
+                for name in ["target.stdout", "target.stderr"] { unlink(dir.appendingPathComponent(name).path) }
+                rmdir(dir.path)
+            }
+            fail(message)
         }
         let launch = LaunchSpec(
             command: command,
@@ -116,9 +129,9 @@ struct Record: ParsableCommand {
         do {
             recording = try Recorder(interruption: Interruption.shared).record(options)
         } catch let error as ProbeError {
-            fail(error.description)
+            failed(error.description)
         } catch let error as HarnessError {
-            fail(error.description)
+            failed(error.description)
         }
         let written: [URL]
         do {
@@ -128,7 +141,8 @@ struct Record: ParsableCommand {
         }
         print(RecordSummary(top: top).render(recording), terminator: "")
         print("\nwrote " + written.map(\.path).joined(separator: ", "))
-        if recording.exit.code != 0 {
+        // stopped by --duration: the target did not fail, flamegate ended it
+        if recording.exit.code != 0, !recording.exit.stoppedAfterDuration {
             throw ExitCode(ExitCodes.regression)
         }
     }

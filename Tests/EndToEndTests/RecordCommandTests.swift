@@ -97,6 +97,22 @@ struct RecordCommandTests {
         }
     }
 
+    @Test func emptyProbeListFailedRecordingAndDurationSayWhatHappened() throws {
+        let empty = try CLI.run(["record", "--probes", "", "--", "/bin/true"])
+        #expect(empty.status == 2)
+        #expect(empty.stderr.hasPrefix("flamegate: error: --probes '': empty; expected a comma-separated list of cpu, "), "\(empty.stderr)")
+        // a recording that cannot start leaves no empty output directory behind
+        let dir = TestPaths.temporaryDirectory("record-fails").appendingPathComponent("out")
+        let missing = try CLI.run(["record", "--quiet", "-o", dir.path, "--", "/nonexistent/program"])
+        #expect(missing.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir.path))
+        // --duration ends the target on purpose: not a failure of the target
+        let stopped = try CLI.run(["record", "--probes", "cpu", "--quiet", "--duration", "0.5", "-o", dir.path, "--", "/bin/sleep", "30"])
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        let failing = try CLI.run(["record", "--probes", "cpu", "--quiet", "--duration", "10", "-o", dir.path, "--", "/bin/false"])
+        #expect(failing.status == 1, "a target that fails before the duration ends still exits 1")
+    }
+
     @Test func notExecutableTargetExitsTwo() throws {
         let r = try CLI.run(["record", "--", "/etc/hostname"])
         #expect(r.status == 2)

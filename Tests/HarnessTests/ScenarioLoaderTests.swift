@@ -132,6 +132,7 @@ import TestSupport
         #expect(try error("name: x\nrun: {command: [a]}\nrepetitions: ten\n").message.contains("integer"))
         #expect(try error("name: x\nrun: {command: [a]}\nrepetitions: 1\n").message.contains("out of range"))
         #expect(try error("name: x\nrun: {command: [a]}\nprobes: [cpu, gpu]\n").message.contains("unknown probe 'gpu'"))
+        #expect(try error("name: x\nrun: {command: [a]}\nprobes: []\n").message.hasPrefix("is empty: name at least one probe"))
         #expect(try error("name: x\nrun: {command: [a]}\nthresholds: {wall_time: 5}\n").message.contains("percentage"))
         #expect(try error("name: x\nrun: {command: [a]}\nthresholds: {busy_poll: maybe}\n").message.contains("fail, warn, off"))
         #expect(try error("name: 'a b'\nrun: {command: [a]}\n").message.contains("not a valid name"))

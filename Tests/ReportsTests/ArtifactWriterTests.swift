@@ -68,7 +68,7 @@ import TestSupport
         let lines = GitHubAnnotations().render(RunReportFixture.report()).split(separator: "\n").map(String.init)
         #expect(lines == [
             "::error file=scenarios/parse.yaml,title=flamegate%3A parse-request regressed::wall_time ratio 1.103 [1.082, 1.125]",
-            "::error file=scenarios/parse.yaml,title=flamegate%3A parse-request regressed::function hot_function +2.5 pp, +101.0 ms/run",
+            "::error file=scenarios/parse.yaml,title=flamegate%3A parse-request regressed::function `hot_function` +2.5 pp, +101.0 ms/run",
             "::warning file=scenarios/parse.yaml,title=flamegate%3A parse-request::lost data: cpu.dropped_samples = 12 over 10 runs",
             "::error file=scenarios/crash.yml,title=flamegate%3A crash failed::exit failure: exit code 2, expected 0 | `parse` aborted",
             "::warning file=scenarios/alloc-heavy.yaml,title=flamegate%3A alloc-heavy inconclusive::inconclusive: "

@@ -48,7 +48,7 @@ import Testing
     @Test func summariesNameWhatDecidedTheOutcome() {
         #expect(Evidence.summary(RunReportFixture.pass()) == "within thresholds")
         #expect(Evidence.summary(RunReportFixture.regressed())
-            == "regressed: wall_time ratio 1.103 [1.082, 1.125]; function hot_function +2.5 pp, +101.0 ms/run")
+            == "regressed: wall_time ratio 1.103 [1.082, 1.125]; function `hot_function` +2.5 pp, +101.0 ms/run")
         #expect(Evidence.summary(RunReportFixture.failed()) == "exit failure: exit code 2, expected 0 | `parse` aborted")
         #expect(Evidence.summary(RunReportFixture.inconclusive(), prefixed: false)
             == "wall_time (size 1000) ratio 1.040 [0.990, 1.090]; ipc (size 1000): unavailable: no PMU")

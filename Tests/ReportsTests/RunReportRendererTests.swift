@@ -66,8 +66,10 @@ import Testing
     @Test func markdownHeadingCountsTheOverallOutcome() {
         let md = MarkdownReport().render(Self.report)
         #expect(md.hasPrefix("## flamegate: FAILED (1 of 5 scenarios)\n"))
-        // the failure message's pipe and backticks must not split or format the notes cell
-        #expect(md.contains("exit failure: exit code 2, expected 0 \\| \\`parse\\` aborted"))
+        // the failure message's pipe must not split the notes cell; its `backquoted` name is a code span
+        #expect(md.contains("exit failure: exit code 2, expected 0 \\| `parse` aborted"))
+        // function names are code spans, not Markdown (hot_function would read as emphasis)
+        #expect(md.contains("function `hot_function` +2.5 pp"))
         // the stderr tail holds a run of three backticks: the fence must be longer
         #expect(md.contains("````text\nparse error near <tag> & \"quotes\" | pipe\n"))
     }
@@ -111,7 +113,7 @@ import Testing
         #expect(XMLCheck.attribute(failure, "type") == "regression")
         let message = try #require(XMLCheck.attribute(failure, "message"))
         #expect(message.contains("wall_time ratio 1.103 [1.082, 1.125]"))
-        #expect(message.contains("function hot_function +2.5 pp"))
+        #expect(message.contains("function `hot_function` +2.5 pp"))
         let evidence = try #require(failure.stringValue).split(separator: "\n")
         #expect(evidence.contains { $0.hasPrefix("wall_time ") && $0.hasSuffix("  1.103  [1.082, 1.125]   0.0002  REGRESSED") })
         #expect(evidence.contains { $0.hasPrefix("  hot_function [slowdown]  ")
