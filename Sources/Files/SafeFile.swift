@@ -58,13 +58,27 @@ public enum SafeFile {
         try write(Data(text.utf8), to: path, durable: durable)
     }
 
-    /// Opens `path` for writing as a new file: whatever is at that name (a
-    /// file, a planted symbolic or hard link) is unlinked first, and the new
-    /// one is created with O_EXCL|O_NOFOLLOW, so a name re-planted in between
-    /// fails instead of being followed. Returns the descriptor (close-on-exec).
+    /// Opens `path` for writing without following a planted link: a
+    /// regular file or symbolic link at that name (perhaps a hard or symbolic
+    /// link planted by someone who can write the directory) is unlinked and a
+    /// new file created with O_EXCL|O_NOFOLLOW, so a name re-planted in
+    /// between fails instead of being followed. A device, FIFO or socket
+    /// (`/dev/null`, a pipe) is opened as it is, never removed. Returns the
+    /// descriptor (close-on-exec).
     public static func createReplacing(_ path: String, mode: mode_t = 0o644) throws -> Int32 {
-        if isDirectory(path) { throw FileError(path: path, reason: "is a directory; expected a file name") }
-        if unlink(path) != 0, errno != ENOENT { throw FileError(path: path, errno: errno) }
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw FileError(path: path, reason: "is a directory; expected a file name")
+            case S_IFREG, S_IFLNK:
+                if unlink(path) != 0, errno != ENOENT { throw FileError(path: path, errno: errno) }
+            default:
+                let fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+                guard fd >= 0 else { throw FileError(path: path, errno: errno) }
+                return fd
+            }
+        }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileError(path: path, errno: errno) }
         return fd

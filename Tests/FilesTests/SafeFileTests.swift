@@ -59,6 +59,28 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("target.stdout"), encoding: .utf8) == "output\n")
     }
 
+    /// A device is written to, never replaced: an earlier version unlinked
+    /// whatever was at the name and turned /dev/null into a regular file.
+    @Test func devicesAndFIFOsAreOpenedNotReplaced() throws {
+        var st = stat()
+        if getuid() == 0 {
+            // a null device of the test's own (mknod as root), not the machine's /dev/null
+            let null = dir.appendingPathComponent("null").path
+            #expect(mknod(null, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0)
+            let fd = try SafeFile.createReplacing(null)
+            #expect(write(fd, "x", 1) == 1)
+            close(fd)
+            #expect(stat(null, &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR, "the device is still a device")
+        }
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        let writer = try SafeFile.createReplacing(fifo)
+        close(writer)
+        #expect(lstat(fifo, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO)
+    }
+
     @Test func directoryAsDestinationIsOneSentence() throws {
         let error = #expect(throws: FileError.self) { try SafeFile.write("x", to: dir.path) }
         #expect(error?.description == "\(dir.path): is a directory; expected a file name")
