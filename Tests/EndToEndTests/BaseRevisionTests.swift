@@ -117,6 +117,40 @@ struct BaseRevisionTests {
         #expect(try worktrees(dir) == 1)
     }
 
+    /// The second Ctrl-C used to `_exit` at once, leaving the base worktree
+    /// (and the targets) behind; now the exit handlers remove it.
+    @Test func secondCtrlCRemovesTheBaseWorktree() throws {
+        let (dir, base) = try Self.repository.get()
+        let tmp = TestPaths.temporaryDirectory("ctrlc-base")
+        var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = tmp.path
+        let before = try worktrees(dir)
+        // a target that ignores the first Ctrl-C (untracked: only this test sees it)
+        let stubborn = dir.appendingPathComponent("scenarios/stubborn.yaml")
+        try "name: stubborn\nrun: {command: [/bin/sh, -c, \"trap '' INT TERM; sleep 30\"]}\nrepetitions: 2\nwarmup: 0\nprobes: [cpu]\n"
+            .write(to: stubborn, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: stubborn) }
+        let process = try ContainmentTests.Spawned(["run", stubborn.path,
+                                                    "--base", base, "--baselines", tmp.appendingPathComponent("none").path],
+                                                   environment: env)
+        let deadline = Date().addingTimeInterval(60)
+        // the base tree is checked out: measuring has begun
+        while Date() < deadline, (try? worktrees(dir)) == before
+            || !((try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []).contains(where: { $0.hasPrefix("flamegate-run-") }) {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(try worktrees(dir) == before + 1, "the base worktree exists while measuring")
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.pid, SIGINT)
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(process.pid, SIGINT)
+        #expect(process.wait() == 130)
+        #expect(ContainmentTests.running("trap '' INT TERM; sleep 30").isEmpty)
+        #expect(try worktrees(dir) == before, "the base worktree is removed")
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("flamegate-base-") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     @Test func unknownRevisionExitsTwo() throws {
         let (dir, _) = try Self.repository.get()
         let r = try CLI.run(["run", dir.appendingPathComponent("scenarios").path, "--base", "no-such-branch"])
