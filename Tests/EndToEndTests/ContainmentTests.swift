@@ -93,12 +93,18 @@ struct ContainmentTests {
 
     static func marker() -> String { "3\(Int.random(in: 100...999)).\(Int.random(in: 100_000...999_999))" }
 
-    @Test func secondCtrlCKillsATreeThatIgnoresIt() throws {
-        let dir = TestPaths.temporaryDirectory("double-sigint")
+    /// `flamegate record` of the stubborn script, once both its processes wrote their pids.
+    static func recordStubborn(_ label: String) throws -> (dir: URL, marker: String, flamegate: Spawned, root: Int32, child: Int32) {
+        let dir = TestPaths.temporaryDirectory(label)
         let marker = Self.marker()
         let process = try Self.record(dir, script: try Self.stubbornScript(dir, marker: marker))
         let root = try #require(Self.readPid(dir.appendingPathComponent("root.pid")))
         let child = try #require(Self.readPid(dir.appendingPathComponent("child.pid")))
+        return (dir, marker, process, root, child)
+    }
+
+    @Test func secondCtrlCKillsATreeThatIgnoresIt() throws {
+        let (_, marker, process, root, child) = try Self.recordStubborn("double-sigint")
         kill(process.pid, SIGINT)
         Thread.sleep(forTimeInterval: 0.3)
         kill(process.pid, SIGINT)
@@ -107,11 +113,7 @@ struct ContainmentTests {
     }
 
     @Test func whatAKilledFlamegateLeftIsKilledByTheNextCommand() throws {
-        let dir = TestPaths.temporaryDirectory("sigkill-next")
-        let marker = Self.marker()
-        let process = try Self.record(dir, script: try Self.stubbornScript(dir, marker: marker))
-        let root = try #require(Self.readPid(dir.appendingPathComponent("root.pid")))
-        let child = try #require(Self.readPid(dir.appendingPathComponent("child.pid")))
+        let (dir, marker, process, root, child) = try Self.recordStubborn("sigkill-next")
         kill(process.pid, SIGKILL)
         #expect(process.wait() == 128 + SIGKILL)
         #expect(Self.alive(root) && Self.alive(child), "nothing can stop them while no flamegate runs")
