@@ -5,10 +5,11 @@ import Model
 /// the terminal, JUnit and Markdown reports show the same metrics, the same
 /// functions and the same one-line reason for an outcome.
 enum Evidence {
-    /// A function's verdict as a word, with "not gated" for the kernel's,
-    /// the probes' and unresolved ones (see `FunctionComparison.gates`).
+    /// A function's verdict as a word when it gates; the kernel's, the
+    /// probes' and unresolved ones (see `FunctionComparison.gates`) only say
+    /// "not gated": verdict words are for what decides the outcome.
     static func verdictLabel(_ f: FunctionComparison) -> String {
-        f.verdict.rawValue.uppercased() + (f.gates || f.verdict == .pass ? "" : " (not gated)")
+        f.gates ? f.verdict.rawValue.uppercased() : "not gated"
     }
 
     /// Outcomes from the most to the least severe: the order counts are listed in.
@@ -90,12 +91,50 @@ enum Evidence {
         }
     }
 
+    // MARK: what gates, what only informs
+
+    /// A metric's last column: the verdict word when it gates; for an
+    /// informational metric only how it moved (`↑ ×1.250`, `↓ ×0.632`,
+    /// `unchanged` when its 95% CI holds 1), never a verdict word.
+    static func metricLabel(_ m: MetricComparison) -> String {
+        if m.gated { return m.verdict.rawValue.uppercased() }
+        guard let c = m.comparison else { return "-" }
+        if c.ciLower > 1 { return "↑ ×" + Formatting.ratio(c.ratio) }
+        if c.ciUpper < 1 { return "↓ ×" + Formatting.ratio(c.ratio) }
+        return "unchanged"
+    }
+
+    /// The gated metrics that did not pass: the rows a reviewer needs.
+    static func gatedMoves(_ comparison: ScenarioComparison) -> [MetricComparison] {
+        comparison.metrics.filter { $0.gated && $0.verdict != .pass }
+    }
+
+    /// The functions that gate and did not pass, most severe first.
+    static func gatedFunctionMoves(_ comparison: ScenarioComparison) -> [FunctionComparison] {
+        functions(comparison, top: 0).shown.filter { $0.gates && $0.verdict != .pass }
+    }
+
+    /// A scenario's line in the overview: the headline wall-time ratio with
+    /// its CI, the run's noise when the base was measured alongside, and
+    /// what decided the outcome (the culprit when there is one).
+    static func overview(_ scenario: ScenarioReport) -> (ratio: String, reason: String) {
+        var ratio = ""
+        let headline = headlineWallTime(scenario.comparison)
+        if let m = headline, let c = m.comparison {
+            ratio = "wall ×" + Formatting.ratio(c.ratio) + " " + Formatting.interval(c.ciLower, c.ciUpper)
+                + (m.size.map { " (size \($0))" } ?? "")
+        }
+        if let s = scenario.sensitivity { ratio += String(format: "  noise ±%.1f%%", s.halfWidth * 100) }
+        let reason = scenario.outcome == .pass ? "" : summary(scenario, prefixed: false, besides: headline)
+        return (ratio, reason)
+    }
+
     // MARK: one-line texts
 
     /// One line saying what decided the outcome: the regressed (inconclusive,
     /// improved) metrics and functions, or the failure. `prefixed` starts it
     /// with the verdict (`regressed: wall_time …`).
-    static func summary(_ scenario: ScenarioReport, prefixed: Bool = true) -> String {
+    static func summary(_ scenario: ScenarioReport, prefixed: Bool = true, besides shown: MetricComparison? = nil) -> String {
         if scenario.outcome == .failed {
             guard let failure = scenario.run.failure else { return "failed" }
             return "\(failure.kind.rawValue) failure: " + Formatting.oneLine(failure.message)
@@ -113,9 +152,10 @@ enum Evidence {
         case .inconclusive: verdict = .inconclusive
         case .pass, .failed: return "within thresholds"
         }
-        let items = comparison.metrics.filter { $0.gated && $0.verdict == verdict }.map(metricItem)
+        let items = comparison.metrics.filter { $0.gated && $0.verdict == verdict && !($0.metric == shown?.metric && $0.size == shown?.size) }
+            .map(metricItem)
             + comparison.functions.filter { $0.verdict == verdict }.map(functionItem)
-        guard !items.isEmpty else { return verdict.rawValue }
+        guard !items.isEmpty else { return shown != nil ? "" : verdict.rawValue }
         return (prefixed ? verdict.rawValue + ": " : "") + items.joined(separator: "; ")
     }
 

@@ -42,6 +42,9 @@ public struct FlameGraph: Sendable {
     /// Without its own style and script: for pages that hold several graphs
     /// and load ``FlameGraph/stylesheet`` and ``FlameGraph/script`` once.
     public var embedded: Bool
+    /// A function to zoom into when the graph opens (the culprit of a
+    /// regression); the widest frame of that name. Reset Zoom shows all.
+    public var focus: String?
 
     static let fontSize = 12.0
     static let frameHeight = 16.0
@@ -118,7 +121,8 @@ public struct FlameGraph: Sendable {
         var out = embedded ? "" : "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"fg-flame\" width=\"\(w)\" height=\"\(h)\" "
             + "viewBox=\"0 0 \(w) \(h)\" role=\"group\" aria-label=\"\(Markup.escape(accessibleName(total)))\" "
-            + "data-total=\"\(total)\" data-width=\"\(w)\">\n"
+            + "data-total=\"\(total)\" data-width=\"\(w)\""
+            + (focus.map { " data-focus=\"" + Markup.escape($0) + "\"" } ?? "") + ">\n"
         out += "<title>\(Markup.escape(title))</title>\n"
         out += "<desc>Each box is a function; its width is its share of \(Markup.escape(unit.describe(total))). "
             + "Callers sit \(orientation == .flame ? "below" : "above") their callees. Click a box to zoom, "

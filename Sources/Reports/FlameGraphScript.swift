@@ -121,6 +121,9 @@ extension FlameGraph {
           svg.addEventListener('mouseout', function () { details.textContent = ' '; });
           frames.forEach(function (f) { f.w = +f.rect.getAttribute('width'); });
           shorten(frames);
+          var focus = svg.getAttribute('data-focus'), widest = null;
+          frames.forEach(function (f) { if (f.name === focus && (!widest || f.v > widest.v)) widest = f; });
+          if (widest) zoom(widest);
           svg.fgSearch = search;
           svg.fgReset = reset;
         }

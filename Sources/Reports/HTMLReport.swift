@@ -56,7 +56,7 @@ public struct HTMLReport: RunReportRenderer {
             } ?? "-"
             let link = "<a href=\"#scenario-\(index + 1)-\(Markup.slug(s.name))\">\(Markup.escape(s.name))</a>"
             return [HTMLPage.Cell(link, raw: true), HTMLPage.Cell(HTMLPage.badge(s.outcome.rawValue), raw: true),
-                    .number(wall), HTMLPage.Cell(Evidence.summary(s))]
+                    .number(wall), HTMLPage.Cell(s.outcome == .pass ? "within thresholds" : Evidence.overview(s).reason)]
         }
         return "<nav aria-label=\"Scenarios\">\n<h2>Scenarios</h2>\n"
             + HTMLPage.table(headers: ["scenario", "outcome", "wall time ratio [95% CI]", "why"], rows: rows)
@@ -85,14 +85,15 @@ public struct HTMLReport: RunReportRenderer {
             out += HTMLPage.details("Findings", level: 3, open: true,
                                     "<pre>\(Markup.escape(findings.joined(separator: "\n")))</pre>\n")
         }
+        out += flameGraphs(s)
         if let comparison = s.comparison {
+            // what gates and moved is in the one-line reason above; the full tables fold
             if !comparison.metrics.isEmpty {
-                out += HTMLPage.details("Metrics", level: 3, open: true, metricsTable(Evidence.metrics(comparison)))
+                out += HTMLPage.details("Metrics", level: 3, open: false, metricsTable(Evidence.metrics(comparison)))
             }
             let functions = functionsTable(comparison)
-            if !functions.isEmpty { out += HTMLPage.details("Functions", level: 3, open: true, functions) }
+            if !functions.isEmpty { out += HTMLPage.details("Functions", level: 3, open: false, functions) }
         }
-        out += flameGraphs(s)
         out += complexity(s)
         let lost = s.run.sizes.contains { $0.runs.contains { $0.lost.contains { $0.count > 0 } } }
         out += HTMLPage.details("Lost data", level: 3, open: lost, lostData(s))
@@ -103,7 +104,8 @@ public struct HTMLReport: RunReportRenderer {
         let rows = metrics.map { m -> [HTMLPage.Cell] in
             let lead: [HTMLPage.Cell] = [HTMLPage.Cell("<code>\(Markup.escape(m.metric))</code>", raw: true),
                                          .number(m.size.map(String.init) ?? "-")]
-            let verdict = HTMLPage.Cell(HTMLPage.badge(m.verdict.rawValue.uppercased()), raw: true)
+            let verdict = m.gated ? HTMLPage.Cell(HTMLPage.badge(m.verdict.rawValue.uppercased()), raw: true)
+                : HTMLPage.Cell(Evidence.metricLabel(m))
             if let note = m.note { return lead + [HTMLPage.Cell(note), "", "", "", "", verdict] }
             let c = m.comparison
             return lead + [.number(Formatting.quantity(m.baselineMedian, unit: m.unit)),
@@ -136,9 +138,17 @@ public struct HTMLReport: RunReportRenderer {
     func flameGraphs(_ s: ScenarioReport) -> String {
         let sizes = ScenarioFlameGraphs.make(s, orientation: orientation)
         guard !sizes.isEmpty else { return "" }
+        let culprit = Self.culprit(s)
         var content = HTMLPage.searchForm("Search functions in these graphs")
         for (i, entry) in sizes.enumerated() {
-            var graphs = entry.graphs.map { Self.figure($0.render(embedded: true), caption: $0.caption) }.joined()
+            // with a culprit: the differential graph first, opened on it
+            var ordered = entry.graphs
+            if culprit != nil, let diff = ordered.firstIndex(where: { $0.name == "cpu-diff" }) {
+                var first = ordered.remove(at: diff)
+                first.graph.focus = culprit
+                ordered.insert(first, at: 0)
+            }
+            var graphs = ordered.map { Self.figure($0.render(embedded: true), caption: $0.caption) }.joined()
             if !entry.hasBaseline {
                 graphs += "<p>No baseline profile" + (entry.size.map { " of size \($0)" } ?? "")
                     + " to draw a differential flame graph with.</p>\n"
@@ -148,6 +158,14 @@ public struct HTMLReport: RunReportRenderer {
                                    graphs)
         }
         return HTMLPage.details("Flame graphs", level: 3, open: s.outcome.failsGate || s.outcome == .inconclusive, content)
+    }
+
+    /// The function a failing scenario's flame graph opens on: the first
+    /// error finding's, else the gating function that regressed most.
+    static func culprit(_ s: ScenarioReport) -> String? {
+        guard s.outcome == .regressed else { return nil }
+        if let f = s.findings.first(where: { $0.severity == .error }), !f.function.isEmpty { return f.function }
+        return s.comparison.flatMap { Evidence.gatedFunctionMoves($0).first { $0.verdict == .regressed }?.name }
     }
 
     static func figure(_ svg: String, caption: String) -> String {

@@ -3,8 +3,10 @@ import Model
 
 /// GitHub-flavoured Markdown for a pull-request comment or a CI step summary:
 /// a status heading, one summary row per scenario, then a `<details>` block
-/// per scenario that is not a plain PASS (open for the ones failing the gate)
-/// with warnings, the failure's stderr tail, and the metrics and functions tables.
+/// per scenario that did not pass (open for the ones failing the gate) with
+/// warnings, findings, the failure's stderr tail, and the gated metrics and
+/// functions that moved; everything else is in the HTML report. It stays
+/// under `characterLimit` whatever the suite's size.
 ///
 /// Text from outside flamegate is escaped for where it lands: table cells
 /// (pipes, backticks, emphasis and HTML characters), HTML summaries, and code
@@ -28,27 +30,77 @@ public struct MarkdownReport: RunReportRenderer {
         if let url = htmlReportURL {
             out += "[HTML report with flame graphs](<" + Self.linkTarget(url) + ">)\n\n"
         }
-        if !report.scenarios.isEmpty {
-            out += "| scenario | outcome | wall time ratio [95% CI] | notes |\n| --- | --- | --- | --- |\n"
-            for s in report.scenarios {
-                let wall = Evidence.headlineWallTime(s.comparison).flatMap { m in
-                    m.comparison.map { Formatting.ratio($0.ratio) + " " + Formatting.interval($0.ciLower, $0.ciUpper)
-                        + (m.size.map { " (size \($0))" } ?? "") }
-                } ?? "-"
-                var notes = Evidence.summary(s)
-                if !s.warnings.isEmpty { notes += "; \(s.warnings.count) warning\(s.warnings.count == 1 ? "" : "s")" }
-                out += row([s.name, s.outcome == .pass ? "PASS" : "**\(s.outcome.rawValue)**", wall, Self.inline(notes)],
-                           raw: [false, true, false, true])
+        let env = report.environment
+        let footer = "<sub>flamegate " + Self.cell(report.flamegateVersion) + " · kernel " + Self.cell(env.kernel) + " · "
+            + Self.cell(env.cpuModel) + " · \(env.cores) cores</sub>\n"
+        let budget = Self.characterLimit - footer.utf8.count - Self.truncationReserve
+        var rows = report.scenarios.map { ($0, row($0)) }
+        let header = "| scenario | outcome | wall time ratio [95% CI] | notes |\n| --- | --- | --- | --- |\n"
+        func size(_ rows: [(ScenarioReport, String)]) -> Int { header.utf8.count + rows.reduce(0) { $0 + $1.1.utf8.count } }
+        // a suite too large for one comment: the table keeps at most half the
+        // room (passing rows go first, counted), the details of the most severe
+        // scenarios the rest; bytes are counted, which bounds the characters
+        var dropped = 0
+        if !rows.isEmpty, out.utf8.count + size(rows) + detailsSize(report) > budget {
+            let room = budget / 2 - out.utf8.count
+            if size(rows) > room {
+                dropped = rows.filter { $0.0.outcome == .pass }.count
+                rows = rows.filter { $0.0.outcome != .pass }
             }
+            var total = size(rows)
+            while !rows.isEmpty, total > room {
+                total -= rows.removeLast().1.utf8.count
+                dropped += 1
+            }
+        }
+        if !report.scenarios.isEmpty {
+            out += header + rows.map(\.1).joined()
+            if dropped > 0 { out += "| … | | | \(dropped) more scenario\(dropped == 1 ? "" : "s") (\(report.count(.pass)) passed) in the HTML report |\n" }
             out += "\n"
         }
-        for s in report.scenarios where s.outcome != .pass || !s.warnings.isEmpty {
-            out += details(s)
+        // details only for what did not pass, the most severe first, while they fit
+        let failing = report.scenarios.filter { $0.outcome != .pass }
+            .sorted { Evidence.outcomeOrder.firstIndex(of: $0.outcome)! < Evidence.outcomeOrder.firstIndex(of: $1.outcome)! }
+        var omitted = 0
+        var length = out.utf8.count
+        for s in failing {
+            let block = details(s)
+            if omitted == 0, length + block.utf8.count <= budget {
+                out += block
+                length += block.utf8.count
+            } else {
+                omitted += 1
+            }
         }
-        let env = report.environment
-        out += "<sub>flamegate " + Self.cell(report.flamegateVersion) + " · kernel " + Self.cell(env.kernel) + " · "
-            + Self.cell(env.cpuModel) + " · \(env.cores) cores</sub>\n"
-        return out
+        if omitted > 0 {
+            out += "*The details of \(omitted) more scenario\(omitted == 1 ? "" : "s") are in the "
+                + (htmlReportURL.map { "[HTML report](<" + Self.linkTarget($0) + ">)" } ?? "HTML report (`--output DIR`)")
+                + " and in `--json`.*\n\n"
+        }
+        return out + footer
+    }
+
+    /// The details blocks' total size (to tell whether the whole summary fits).
+    func detailsSize(_ report: RunReport) -> Int {
+        report.scenarios.filter { $0.outcome != .pass }.reduce(0) { $0 + details($1).utf8.count }
+    }
+
+    /// A comment GitHub accepts holds 65,536 characters; the summary stays under 60,000.
+    public static let characterLimit = 60_000
+    static let truncationReserve = 400
+
+    /// The summary table's row for one scenario.
+    func row(_ s: ScenarioReport) -> String {
+        let wall = Evidence.headlineWallTime(s.comparison).flatMap { m in
+            m.comparison.map { Formatting.ratio($0.ratio) + " " + Formatting.interval($0.ciLower, $0.ciUpper)
+                + (m.size.map { " (size \($0))" } ?? "") }
+        } ?? "-"
+        // what the outcome column and the ratio do not say already
+        var notes = s.outcome == .pass ? "within thresholds" : Evidence.overview(s).reason
+        if notes.isEmpty { notes = s.outcome.rawValue.lowercased() }
+        if !s.warnings.isEmpty { notes += "; \(s.warnings.count) warning\(s.warnings.count == 1 ? "" : "s")" }
+        return row([s.name, s.outcome == .pass ? "PASS" : "**\(s.outcome.rawValue)**", wall, Self.inline(notes)],
+                   raw: [false, true, false, true])
     }
 
     func details(_ s: ScenarioReport) -> String {
@@ -67,7 +119,7 @@ public struct MarkdownReport: RunReportRenderer {
         let findings = Evidence.findingLines(s) + Evidence.complexityLines(s)
         if !findings.isEmpty { out += Self.codeBlock(findings) + "\n" }
         if let comparison = s.comparison {
-            out += metricsTable(Evidence.metrics(comparison))
+            out += metricsTable(Evidence.gatedMoves(comparison))
             out += functionsTable(comparison)
         }
         return out + "</details>\n\n"
@@ -89,14 +141,15 @@ public struct MarkdownReport: RunReportRenderer {
                            c.map { Formatting.interval($0.ciLower, $0.ciUpper) } ?? "-",
                            c.map { Formatting.pValue($0.pValue) } ?? "-"]
             }
-            out += row([Self.code(m.metric), m.size.map(String.init) ?? "-"] + numbers + [Self.verdict(m.verdict)],
+            out += row([Self.code(m.metric), m.size.map(String.init) ?? "-"] + numbers
+                        + [m.gated ? Self.verdict(m.verdict) : Self.cell(Evidence.metricLabel(m))],
                        raw: [true, false, false, false, false, false, false, true])
         }
         return out + "\n"
     }
 
     func functionsTable(_ comparison: ScenarioComparison) -> String {
-        let (functions, omitted) = Evidence.functions(comparison, top: topFunctions)
+        let functions = Evidence.gatedFunctionMoves(comparison)
         var out = ""
         if !functions.isEmpty {
             out += "| function | inclusive share | CPU time per run | p (BH-adjusted) | verdict |\n"
@@ -110,7 +163,6 @@ public struct MarkdownReport: RunReportRenderer {
             }
             out += "\n"
         }
-        if omitted > 0 { out += "\(omitted) more function\(omitted == 1 ? "" : "s") passed.\n\n" }
         return out
     }
 

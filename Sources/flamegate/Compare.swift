@@ -16,6 +16,9 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var reports: ReportOptions
 
+    @Flag(help: "Show every scenario with every metric, size and function in the terminal report.")
+    var verbose = false
+
     func run() throws {
         let report: RunReport
         do {
@@ -23,6 +26,6 @@ struct Compare: ParsableCommand {
         } catch let error as ResultsError {
             fail(error.description)
         }
-        try reports.finish(report)
+        try reports.finish(report, verbose: verbose)
     }
 }

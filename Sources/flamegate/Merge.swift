@@ -13,6 +13,9 @@ struct Merge: ParsableCommand {
 
     @OptionGroup var reports: ReportOptions
 
+    @Flag(help: "Show every scenario with every metric, size and function in the terminal report.")
+    var verbose = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("missing results files: flamegate merge A.json B.json ...") }
     }
@@ -25,6 +28,6 @@ struct Merge: ParsableCommand {
         } catch let error as ResultsError {
             fail(error.description)
         }
-        try reports.finish(report)
+        try reports.finish(report, verbose: verbose)
     }
 }

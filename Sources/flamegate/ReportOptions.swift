@@ -55,10 +55,10 @@ struct ReportOptions: ParsableArguments {
 
     /// Emits the reports and exits with the verdict's code; a report that
     /// cannot be written exits 2, like every other environment error.
-    func finish(_ report: RunReport) throws -> Never {
+    func finish(_ report: RunReport, verbose: Bool) throws -> Never {
         let code: Int32
         do {
-            code = try emit(report)
+            code = try emit(report, verbose: verbose)
         } catch {
             fail("writing reports: \(error)")
         }
@@ -66,9 +66,9 @@ struct ReportOptions: ParsableArguments {
     }
 
     /// Prints the terminal report, writes the requested files, returns the exit code.
-    func emit(_ report: RunReport) throws -> Int32 {
+    func emit(_ report: RunReport, verbose: Bool = false) throws -> Int32 {
         let color = !noColor && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        print(TerminalReport(color: color).render(report), terminator: "")
+        print(TerminalReport(color: color, verbose: verbose).render(report), terminator: "")
         if let json {
             try FileSink.write(try JSONFormat.encoder().encode(report), to: URL(fileURLWithPath: json))
         }

@@ -53,7 +53,7 @@ struct Run: ParsableCommand {
         let report = RunReport(startedAt: started, environment: .current(), shard: selection.shard,
                                scenarios: gate.judge(scenarios, base: { setup ?? remeasured[$0.scenario.name] },
                                                      stored: loaded))
-        try reports.finish(report)
+        try reports.finish(report, verbose: selection.verbose)
     }
 
     /// Scenarios whose stored baseline was measured on another kind of

@@ -16,7 +16,7 @@ struct ScenarioSelection: ParsableArguments {
     @Option(help: "Override every scenario's repetitions (at least 2).")
     var repetitions: Int?
 
-    @Flag(help: "Show libbpf's messages.")
+    @Flag(help: "Show every scenario with every metric, size and function in the terminal report, and libbpf's messages.")
     var verbose = false
 
     func validate() throws {

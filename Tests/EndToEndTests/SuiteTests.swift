@@ -17,22 +17,49 @@ struct SuiteTests {
         + (FileManager.default.fileExists(atPath: TestPaths.root.appendingPathComponent("bpf/alloc.bpf.c").path)
             ? ["image-leak"] : [])
 
-    static func run(variant: String) throws -> RunReport {
+    static func run(variant: String) throws -> (report: RunReport, terminal: String, markdown: String) {
         // no stored baselines: an empty directory
         let dir = TestPaths.temporaryDirectory("suite-no-baselines").path
         let json = TestPaths.temporaryDirectory("suite-\(variant)").appendingPathComponent("results.json")
         var env = ProcessInfo.processInfo.environment
         env["VARIANT"] = variant
         let files = scenarios.map { TestPaths.root.appendingPathComponent("scenarios/\($0).yaml").path }
+        let markdown = json.deletingLastPathComponent().appendingPathComponent("summary.md")
         let r = try CLI.run(["run"] + files + ["--base-env", "VARIANT=good", "--baselines", dir, "--json", json.path,
-                                               "--no-color"], environment: env)
+                                               "--markdown", markdown.path, "--no-color"], environment: env)
         #expect(r.status == (variant == "bad" ? 1 : 0), "\(r.stdout)\n\(r.stderr)")
-        return try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json))
+        return (try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json)), r.stdout,
+                try String(contentsOf: markdown, encoding: .utf8))
+    }
+
+    /// What a reviewer reads: the terminal report of a suite is a screen when
+    /// it passes and a page when it fails; no informational metric carries a
+    /// verdict word; each scenario that failed names its culprit on its line.
+    static func checkReadable(_ run: (report: RunReport, terminal: String, markdown: String), passing: Bool) {
+        let lines = run.terminal.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count <= (passing ? 40 : 150), "\(lines.count) lines:\n\(run.terminal)")
+        #expect(run.markdown.count <= 15_000, "Markdown summary: \(run.markdown.count) characters")
+        let verdicts = ["PASS", "REGRESSED", "IMPROVED", "INCONCLUSIVE"]
+        for s in run.report.scenarios {
+            for m in s.comparison?.metrics ?? [] where !m.gated {
+                for line in lines where line.hasPrefix("  \(m.metric) ") {
+                    #expect(!verdicts.contains { line.contains($0) }, "informational row with a verdict: \(line)")
+                }
+            }
+            for f in s.findings where f.severity == .error {
+                let function = f.function
+                let overview = lines.first { $0.hasPrefix(s.outcome.rawValue) && $0.contains(" \(s.name) ") }
+                #expect(overview?.contains(function) == true, "\(s.name)'s line names \(function): \(overview ?? "none")")
+                break
+            }
+        }
     }
 
     /// A/A: the good variant against itself, pair by pair.
     @Test func goodVariantsHaveNoFindingsAndDoNotRegress() throws {
-        let report = try Self.run(variant: "good")
+        let run = try Self.run(variant: "good")
+        let report = run.report
+        Self.checkReadable(run, passing: report.scenarios.allSatisfy { $0.outcome == .pass })
         for s in report.scenarios {
             #expect(s.base?.pairs ?? 0 >= s.run.scenario.repetitions, "\(s.name): measured against its base")
             #expect(s.outcome != .regressed && s.outcome != .failed, "\(s.name): \(s.outcome) \(s.findings.map(\.summary))")
@@ -44,7 +71,9 @@ struct SuiteTests {
     }
 
     @Test func badVariantsFailWithTheRightFinding() throws {
-        let report = try Self.run(variant: "bad")
+        let run = try Self.run(variant: "bad")
+        let report = run.report
+        Self.checkReadable(run, passing: false)
         func finding(_ name: String) -> [Finding] {
             report.scenarios.first { $0.name == name }?.findings.filter { $0.severity == .error } ?? []
         }

@@ -50,6 +50,24 @@ struct BrowserTests {
         #expect(load.dom.components(separatedBy: "Matched: 72.1%").count == 2)
     }
 
+    /// A regressed scenario's graphs open with the differential graph,
+    /// zoomed on the culprit; the others stay whole.
+    @Test func theCulpritsDifferentialGraphOpensZoomedOnIt() throws {
+        let dir = try Self.artifacts()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let load = try Chromium.load(Self.url(dir, "report.html"), in: dir)
+        #expect(load.console.isEmpty, "console: \(load.console)")
+        let svgs = load.dom.matches(of: try Regex(#"<svg [^>]*class="fg-flame[^"]*"[^>]*>\s*<title>([^<]*)</title>"#))
+            .map { String($0.output[0].substring ?? "") }
+        let focused = svgs.filter { $0.contains("data-focus=\"hot_function\"") }
+        #expect(focused.count == 1, "\(svgs)")
+        #expect(focused.first?.contains("fg-zoomed") == true && focused.first?.contains("CPU change: parse-request") == true,
+                "\(focused)")
+        let firstOfParse = svgs.first { $0.contains("parse-request") }
+        #expect(firstOfParse == focused.first, "the differential graph comes first")
+        #expect(svgs.filter { $0.contains("fg-zoomed") }.count == 1, "no other graph is zoomed")
+    }
+
     @Test func recordingAndStandaloneGraphsLoadCleanly() throws {
         let dir = try Self.artifacts()
         defer { try? FileManager.default.removeItem(at: dir) }

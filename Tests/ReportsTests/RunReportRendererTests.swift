@@ -28,6 +28,7 @@ import Testing
 
     @Test func terminalMatchesGoldenFile() throws {
         try Self.expectGolden(TerminalReport(color: false).render(Self.report), "run-report.txt")
+        try Self.expectGolden(TerminalReport(color: false, verbose: true).render(Self.report), "run-report.verbose.txt")
     }
 
     @Test func junitMatchesGoldenFile() throws {
