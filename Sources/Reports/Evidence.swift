@@ -202,6 +202,32 @@ enum Evidence {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
+    /// `compared with base main (1a2b3c4d): pairs interleaved in this run`
+    /// when every scenario measured the same base; nil otherwise.
+    static func sharedBase(_ report: RunReport) -> String? {
+        let sources = Set(report.scenarios.map { s in s.base.flatMap { $0.failure == nil && !$0.isNew ? $0.source : nil } })
+        guard sources.count == 1, let source = sources.first ?? nil else { return nil }
+        return "compared with base " + Formatting.oneLine(source) + ", measured in pairs in this run"
+    }
+
+    /// Probes unavailable alike in every scenario that ran (a machine fact,
+    /// such as no PMU): said once for the whole report by the compact shapes.
+    static func sharedProbeNotices(_ report: RunReport) -> [String] {
+        let ran = report.scenarios.filter { !$0.run.probes.isEmpty }
+        guard ran.count > 1, let first = ran.first else { return [] }
+        return probeNotices(first).filter { notice in ran.allSatisfy { probeNotices($0).contains(notice) } }
+    }
+
+    /// `probe pmu unavailable: …; unavailable: pmu.cycles, …`, one per probe.
+    static func probeNotices(_ scenario: ScenarioReport) -> [String] {
+        notices(scenario).filter { $0.hasPrefix("probe ") }
+    }
+
+    /// `notices` without those said once for the whole report.
+    static func notices(_ scenario: ScenarioReport, besides shared: [String]) -> [String] {
+        notices(scenario).filter { !shared.contains($0) }
+    }
+
     static func notices(_ scenario: ScenarioReport) -> [String] {
         var unmeasured = unavailableMetrics(scenario.comparison)
         func listing(_ reason: String) -> String {

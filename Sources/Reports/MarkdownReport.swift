@@ -30,6 +30,9 @@ public struct MarkdownReport: RunReportRenderer {
         if let url = htmlReportURL {
             out += "[HTML report with flame graphs](<" + Self.linkTarget(url) + ">)\n\n"
         }
+        let shared = Evidence.sharedProbeNotices(report)
+        let facts = (Evidence.sharedBase(report).map { [$0] } ?? []) + shared
+        if !facts.isEmpty { out += facts.map { "- " + Self.inline($0) + "\n" }.joined() + "\n" }
         let env = report.environment
         let footer = "<sub>flamegate " + Self.cell(report.flamegateVersion) + " · kernel " + Self.cell(env.kernel) + " · "
             + Self.cell(env.cpuModel) + " · \(env.cores) cores</sub>\n"
@@ -64,7 +67,7 @@ public struct MarkdownReport: RunReportRenderer {
         var omitted = 0
         var length = out.utf8.count
         for s in failing {
-            let block = details(s)
+            let block = details(s, besides: shared)
             if omitted == 0, length + block.utf8.count <= budget {
                 out += block
                 length += block.utf8.count
@@ -82,7 +85,8 @@ public struct MarkdownReport: RunReportRenderer {
 
     /// The details blocks' total size (to tell whether the whole summary fits).
     func detailsSize(_ report: RunReport) -> Int {
-        report.scenarios.filter { $0.outcome != .pass }.reduce(0) { $0 + details($1).utf8.count }
+        let shared = Evidence.sharedProbeNotices(report)
+        return report.scenarios.filter { $0.outcome != .pass }.reduce(0) { $0 + details($1, besides: shared).utf8.count }
     }
 
     /// A comment GitHub accepts holds 65,536 characters; the summary stays under 60,000.
@@ -103,7 +107,7 @@ public struct MarkdownReport: RunReportRenderer {
                    raw: [false, true, false, true])
     }
 
-    func details(_ s: ScenarioReport) -> String {
+    func details(_ s: ScenarioReport, besides shared: [String] = []) -> String {
         var out = "<details\(s.outcome.failsGate ? " open" : "")>\n<summary><b>\(s.outcome.rawValue)</b> "
             + Self.html(s.name) + " (" + Self.html(s.run.file) + ")</summary>\n\n"
         out += Self.inline(Evidence.summary(s)) + "\n\n"
@@ -114,7 +118,7 @@ public struct MarkdownReport: RunReportRenderer {
                 out += lines.isEmpty ? "stderr: (empty)\n\n" : "stderr tail:\n\n" + Self.codeBlock(lines) + "\n"
             }
         }
-        let notices = Evidence.notices(s)
+        let notices = Evidence.notices(s, besides: shared)
         if !notices.isEmpty { out += notices.map { "- " + Self.inline($0) + "\n" }.joined() + "\n" }
         let findings = Evidence.findingLines(s) + Evidence.complexityLines(s)
         if !findings.isEmpty { out += Self.codeBlock(findings) + "\n" }
@@ -149,7 +153,8 @@ public struct MarkdownReport: RunReportRenderer {
     }
 
     func functionsTable(_ comparison: ScenarioComparison) -> String {
-        let functions = Evidence.gatedFunctionMoves(comparison)
+        let moved = Evidence.gatedFunctionMoves(comparison)
+        let functions = Array(moved.prefix(topFunctions))
         var out = ""
         if !functions.isEmpty {
             out += "| function | inclusive share | CPU time per run | p (BH-adjusted) | verdict |\n"
@@ -162,6 +167,10 @@ public struct MarkdownReport: RunReportRenderer {
                            raw: [true, false, false, false, true])
             }
             out += "\n"
+        }
+        if moved.count > functions.count {
+            out += "\(moved.count - functions.count) more function\(moved.count - functions.count == 1 ? "" : "s") moved: "
+                + "see the HTML report.\n\n"
         }
         return out
     }

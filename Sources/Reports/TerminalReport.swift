@@ -36,12 +36,14 @@ public struct TerminalReport: RunReportRenderer {
             }
             return out
         }
+        let shared = Evidence.sharedProbeNotices(report)
+        out += ((Evidence.sharedBase(report).map { [$0] } ?? []) + shared).map { $0 + "\n" }.joined()
         if !report.scenarios.isEmpty {
             out += "\n" + overviewLines(report).map { $0 + "\n" }.joined()
         }
         for scenario in report.scenarios where scenario.outcome != .pass {
             out += "\n" + header(scenario) + "\n"
-            out += (failureLines(scenario) + noticeLines(scenario) + findingLines(scenario) + movedLines(scenario)
+            out += (failureLines(scenario) + noticeLines(scenario, besides: shared) + findingLines(scenario) + movedLines(scenario)
                     + Evidence.complexityLines(scenario))
                 .map { "  " + $0 + "\n" }.joined()
         }
@@ -92,8 +94,8 @@ public struct TerminalReport: RunReportRenderer {
     }
 
     /// `warning: …` and unavailable probes.
-    func noticeLines(_ scenario: ScenarioReport) -> [String] {
-        Evidence.notices(scenario).map { notice in
+    func noticeLines(_ scenario: ScenarioReport, besides shared: [String] = []) -> [String] {
+        Evidence.notices(scenario, besides: shared).map { notice in
             notice.hasPrefix("warning:") ? paint("warning:", .yellow) + notice.dropFirst("warning:".count) : notice
         }
     }

@@ -62,6 +62,16 @@ import Testing
         #expect(!lines.contains { $0.contains("read_input") }, "passing functions are in --verbose only")
     }
 
+    /// A machine fact (no PMU) is said once for the suite, not per scenario.
+    @Test func aProbeUnavailableEverywhereIsSaidOnce() {
+        let report = Self.suite(3, from: [RunReportFixture.inconclusive()])
+        let terminal = TerminalReport(color: false).render(report)
+        let markdown = MarkdownReport().render(report)
+        #expect(terminal.components(separatedBy: "probe pmu unavailable").count == 2, "\(terminal)")
+        #expect(markdown.components(separatedBy: "probe pmu unavailable").count == 2, "\(markdown)")
+        #expect(terminal.split(separator: "\n")[1] == "probe pmu unavailable: no hardware PMU", "right under the verdict")
+    }
+
     @Test func aPassingSuiteFitsOneScreen() {
         let report = Self.suite(6, from: [RunReportFixture.pass()])
         let lines = TerminalReport(color: false).render(report).split(separator: "\n")

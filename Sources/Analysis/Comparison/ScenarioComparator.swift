@@ -97,6 +97,11 @@ public enum ScenarioComparator {
                 : try compare(x, y)
             result.comparison = c
             result.verdict = c.verdict
+        } catch let AnalysisError.notPositive(sample, _, value) where value == 0 {
+            // what the user needs to hear, not the statistics' precondition
+            let side = sample == "current" ? "change" : "baseline"
+            result.note = "not evaluated: none in the \(side) (0\(metric.unit.isEmpty ? "" : " " + metric.unit) in most runs): "
+                + "a ratio needs a value on both sides"
         } catch {
             result.note = "not evaluated: \(error)"
         }
