@@ -36,6 +36,19 @@ import Testing
         #expect(c.functions.isEmpty, "no function moved by 0.5 pp")
     }
 
+    /// A metric that is zero in most runs cannot be a ratio: the note says
+    /// so in words, not as the statistics' precondition.
+    @Test func aMostlyZeroMetricIsExplainedInWords() {
+        var before = Self.baseline(), after = Self.baseline()
+        for i in before.runs.indices { before.runs[i].metrics["offcpu.time"] = 0 }
+        for i in after.runs.indices { after.runs[i].metrics["offcpu.time"] = i < 4 ? 0.5 : 0 }
+        let c = ScenarioComparator.compare(baseline: [before], current: [after], thresholds: Thresholds())
+        let row = c.metrics.first { $0.metric == "offcpu.time" }
+        #expect(row?.note == "not evaluated: none in the baseline (0 s in most runs): a ratio needs a value on both sides",
+                "\(String(describing: row?.note))")
+        #expect(row?.gated == false)
+    }
+
     @Test func slowerHotFunctionRegressesAndIsNamed() {
         // hot does 10% more work: 800 -> 880 samples, wall 1.0 -> 1.08
         let now = Self.size(walls: Self.jitter.reversed().map { 1.08 + $0 },
