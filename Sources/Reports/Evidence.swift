@@ -118,15 +118,25 @@ enum Evidence {
     /// its CI, the run's noise when the base was measured alongside, and
     /// what decided the outcome (the culprit when there is one).
     static func overview(_ scenario: ScenarioReport) -> (ratio: String, reason: String) {
-        var ratio = ""
         let headline = headlineWallTime(scenario.comparison)
-        if let m = headline, let c = m.comparison {
-            ratio = "wall ×" + Formatting.ratio(c.ratio) + " " + Formatting.interval(c.ciLower, c.ciUpper)
-                + (m.size.map { " (size \($0))" } ?? "")
-        }
+        var ratio = headlineRatio(headline).map { "wall ×" + $0 } ?? ""
         if let s = scenario.sensitivity { ratio += String(format: "  noise ±%.1f%%", s.halfWidth * 100) }
         let reason = scenario.outcome == .pass ? "" : summary(scenario, prefixed: false, besides: headline)
         return (ratio, reason)
+    }
+
+    /// The headline's `1.103 [1.082, 1.125]` (with ` (size N)`); nil without one.
+    static func headlineRatio(_ m: MetricComparison?) -> String? {
+        guard let m, let c = m.comparison else { return nil }
+        return Formatting.ratio(c.ratio) + " " + Formatting.interval(c.ciLower, c.ciUpper) + (m.size.map { " (size \($0))" } ?? "")
+    }
+
+    /// The overview's reason as the Markdown and HTML tables show it: never
+    /// empty (`within thresholds` for a PASS, the outcome when the ratio beside it says it all).
+    static func why(_ scenario: ScenarioReport) -> String {
+        guard scenario.outcome != .pass else { return "within thresholds" }
+        let reason = overview(scenario).reason
+        return reason.isEmpty ? scenario.outcome.rawValue.lowercased() : reason
     }
 
     // MARK: one-line texts

@@ -50,13 +50,10 @@ public struct HTMLReport: RunReportRenderer {
     func overview(_ report: RunReport) -> String {
         guard !report.scenarios.isEmpty else { return "" }
         let rows = report.scenarios.enumerated().map { index, s -> [HTMLPage.Cell] in
-            let wall = Evidence.headlineWallTime(s.comparison).flatMap { m in
-                m.comparison.map { Formatting.ratio($0.ratio) + " " + Formatting.interval($0.ciLower, $0.ciUpper)
-                    + (m.size.map { " (size \($0))" } ?? "") }
-            } ?? "-"
+            let wall = Evidence.headlineRatio(Evidence.headlineWallTime(s.comparison)) ?? "-"
             let link = "<a href=\"#scenario-\(index + 1)-\(Markup.slug(s.name))\">\(Markup.escape(s.name))</a>"
             return [HTMLPage.Cell(link, raw: true), HTMLPage.Cell(HTMLPage.badge(s.outcome.rawValue), raw: true),
-                    .number(wall), HTMLPage.Cell(s.outcome == .pass ? "within thresholds" : Evidence.overview(s).reason)]
+                    .number(wall), HTMLPage.Cell(Evidence.why(s))]
         }
         return "<nav aria-label=\"Scenarios\">\n<h2>Scenarios</h2>\n"
             + HTMLPage.table(headers: ["scenario", "outcome", "wall time ratio [95% CI]", "why"], rows: rows)

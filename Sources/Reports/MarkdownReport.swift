@@ -43,8 +43,12 @@ public struct MarkdownReport: RunReportRenderer {
         // a suite too large for one comment: the table keeps at most half the
         // room (passing rows go first, counted), the details of the most severe
         // scenarios the rest; bytes are counted, which bounds the characters
+        // details only for what did not pass, the most severe first, while they fit
+        let blocks = report.scenarios.filter { $0.outcome != .pass }
+            .sorted { Evidence.outcomeOrder.firstIndex(of: $0.outcome)! < Evidence.outcomeOrder.firstIndex(of: $1.outcome)! }
+            .map { details($0, besides: shared) }
         var dropped = 0
-        if !rows.isEmpty, out.utf8.count + size(rows) + detailsSize(report) > budget {
+        if !rows.isEmpty, out.utf8.count + size(rows) + blocks.reduce(0, { $0 + $1.utf8.count }) > budget {
             let room = budget / 2 - out.utf8.count
             if size(rows) > room {
                 dropped = rows.filter { $0.0.outcome == .pass }.count
@@ -61,13 +65,9 @@ public struct MarkdownReport: RunReportRenderer {
             if dropped > 0 { out += "| … | | | \(dropped) more scenario\(dropped == 1 ? "" : "s") (\(report.count(.pass)) passed) in the HTML report |\n" }
             out += "\n"
         }
-        // details only for what did not pass, the most severe first, while they fit
-        let failing = report.scenarios.filter { $0.outcome != .pass }
-            .sorted { Evidence.outcomeOrder.firstIndex(of: $0.outcome)! < Evidence.outcomeOrder.firstIndex(of: $1.outcome)! }
         var omitted = 0
         var length = out.utf8.count
-        for s in failing {
-            let block = details(s, besides: shared)
+        for block in blocks {
             if omitted == 0, length + block.utf8.count <= budget {
                 out += block
                 length += block.utf8.count
@@ -83,25 +83,15 @@ public struct MarkdownReport: RunReportRenderer {
         return out + footer
     }
 
-    /// The details blocks' total size (to tell whether the whole summary fits).
-    func detailsSize(_ report: RunReport) -> Int {
-        let shared = Evidence.sharedProbeNotices(report)
-        return report.scenarios.filter { $0.outcome != .pass }.reduce(0) { $0 + details($1, besides: shared).utf8.count }
-    }
-
     /// A comment GitHub accepts holds 65,536 characters; the summary stays under 60,000.
     public static let characterLimit = 60_000
     static let truncationReserve = 400
 
     /// The summary table's row for one scenario.
     func row(_ s: ScenarioReport) -> String {
-        let wall = Evidence.headlineWallTime(s.comparison).flatMap { m in
-            m.comparison.map { Formatting.ratio($0.ratio) + " " + Formatting.interval($0.ciLower, $0.ciUpper)
-                + (m.size.map { " (size \($0))" } ?? "") }
-        } ?? "-"
+        let wall = Evidence.headlineRatio(Evidence.headlineWallTime(s.comparison)) ?? "-"
         // what the outcome column and the ratio do not say already
-        var notes = s.outcome == .pass ? "within thresholds" : Evidence.overview(s).reason
-        if notes.isEmpty { notes = s.outcome.rawValue.lowercased() }
+        var notes = Evidence.why(s)
         if !s.warnings.isEmpty { notes += "; \(s.warnings.count) warning\(s.warnings.count == 1 ? "" : "s")" }
         return row([s.name, s.outcome == .pass ? "PASS" : "**\(s.outcome.rawValue)**", wall, Self.inline(notes)],
                    raw: [false, true, false, true])
