@@ -65,7 +65,7 @@ public final class Containment: @unchecked Sendable {
                 }
             }
         }
-        if roots.isEmpty, !exitHookInstalled {
+        if !exitHookInstalled {
             exitHookInstalled = true
             atexit { Containment.shared.finish() }
         }
@@ -91,8 +91,7 @@ public final class Containment: @unchecked Sendable {
         let all = roots
         lock.unlock()
         for (pid, leaf) in all {
-            kill(-pid, SIGKILL)
-            kill(pid, SIGKILL)
+            Recorder.killTree(pid, [pid])
             if let leaf { _ = Self.write("1", to: "\(leaf)/cgroup.kill") }
         }
     }

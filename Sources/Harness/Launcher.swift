@@ -40,14 +40,9 @@ public final class HeldProcess: @unchecked Sendable {
         let cwd = spec.workingDirectory
         // a directory the child cannot enter would end it before it is released,
         // and every probe attaching to it would fail with a misleading error
-        if let cwd {
-            var st = stat()
-            if stat(cwd, &st) != 0 {
-                throw HarnessError.spawnFailed(name, reason: "working directory \(cwd): \(errnoString(errno))")
-            }
-            if (st.st_mode & S_IFMT) != S_IFDIR {
-                throw HarnessError.spawnFailed(name, reason: "working directory \(cwd): not a directory")
-            }
+        if let cwd, !Self.isDirectory(cwd) {
+            let reason = access(cwd, F_OK) != 0 ? errnoString(errno) : "not a directory"
+            throw HarnessError.spawnFailed(name, reason: "working directory \(cwd): \(reason)")
         }
         let path = try HeldProcess.resolve(name, cwd: cwd, environment: spec.environment)
         executable = path

@@ -65,7 +65,7 @@ public enum Quantity {
             guard let value = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)),
                   value.isFinite, value >= 0 else { return nil }
             let bytes = value * scale
-            return bytes >= 18_446_744_073_709_551_615.0 ? UInt64.max : UInt64(bytes)
+            return bytes >= Double(UInt64.max) ? UInt64.max : UInt64(bytes)
         }
         return UInt64(t)
     }

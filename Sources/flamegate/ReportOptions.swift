@@ -37,7 +37,8 @@ struct ReportOptions: ParsableArguments {
             do {
                 try SafeFile.checkWritable(path)
             } catch let error as FileError {
-                throw ValidationError("\(flag) \(path): \(error.reason == "is a directory; expected a file name" ? error.reason : error.description)")
+                // the path itself is named once; an ancestor that is the problem is named too
+                throw ValidationError("\(flag) \(path): \(error.path == path ? error.reason : error.description)")
             }
         }
         if let output {
@@ -66,7 +67,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     /// Prints the terminal report, writes the requested files, returns the exit code.
-    func emit(_ report: RunReport, verbose: Bool = false) throws -> Int32 {
+    func emit(_ report: RunReport, verbose: Bool) throws -> Int32 {
         let color = !noColor && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         print(TerminalReport(color: color, verbose: verbose).render(report), terminator: "")
         if let json {
