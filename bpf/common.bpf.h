@@ -7,6 +7,7 @@
 
 #include "tracker.h"
 #include "errno.bpf.h"
+#include "unwind.bpf.h"
 
 #ifndef FG_MAX_TRACKED
 #define FG_MAX_TRACKED 8192
@@ -29,13 +30,6 @@ struct {
 	__type(value, struct fg_stack);
 } stacks SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64); /* the user stack's hash in `stacks` */
-	__type(value, struct fg_stack_snapshot);
-} snapshots SEC(".maps");
-
 /* A probe's per-CPU counters (`stats`, n slots, read and summed by user
  * space) and count_stat() to bump one. */
 #define FG_STATS_MAP(n)                                                   \
@@ -54,6 +48,11 @@ struct {
 
 /* A probe's per-CPU working space for fg_store_stack (too large for the
  * 512-byte BPF stack). */
+struct fg_scratch {
+	struct fg_stack stack;
+	struct fg_unwind_walk walk;
+};
+
 #define FG_SCRATCH_MAP                                                    \
 	struct {                                                          \
 		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                  \
@@ -126,52 +125,32 @@ static __always_inline __u64 fg_leaf_return(void)
 #endif
 }
 
-/* Keeps the user registers and the top of the user stack for a new stack. */
-static __always_inline void fg_store_snapshot(struct fg_stack_snapshot *snap, __u64 hash)
-{
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	if (!regs)
-		return;
-#if defined(__TARGET_ARCH_x86)
-	snap->ip = regs->ip;
-	snap->sp = regs->sp;
-	snap->bp = regs->bp;
-#elif defined(__TARGET_ARCH_arm64)
-	snap->ip = regs->pc;
-	snap->sp = regs->sp;
-	snap->bp = regs->regs[29];
-#endif
-	snap->size = FG_SNAPSHOT_BYTES;
-	if (bpf_probe_read_user(snap->data, FG_SNAPSHOT_BYTES, (void *)snap->sp) != 0) {
-		/* near the top of the stack: the full window is not mapped */
-		snap->size = 512;
-		if (bpf_probe_read_user(snap->data, 512, (void *)snap->sp) != 0)
-			return;
-	}
-	bpf_map_update_elem(&snapshots, &hash, snap, BPF_NOEXIST);
-}
-
 /* Captures the current stack into `scratch` (a per-CPU buffer owned by the
  * caller's object) and stores it in `stacks` under its hash, which goes to
- * *out (0 when there is no stack). A user stack seen for the first time also
- * gets a snapshot for CFI unwinding. */
+ * *out (0 when there is no stack). The user stack is unwound by
+ * fg_unwind_user, the kernel stack by bpf_get_stack. */
 static __always_inline int fg_store_stack(void *ctx, struct fg_scratch *work, __u64 flags,
 					  __u64 *out)
 {
 	struct fg_stack *scratch = &work->stack;
 	*out = 0;
-	long n = bpf_get_stack(ctx, scratch->ips, sizeof(scratch->ips), flags);
-	if (n < 0)
-		return n == -EFAULT ? FG_STACK_EMPTY : FG_STACK_ERROR;
-	if (n == 0)
-		return FG_STACK_EMPTY;
-	scratch->depth = n / sizeof(__u64);
-	scratch->leaf_return = (flags & BPF_F_USER_STACK) ? fg_leaf_return() : 0;
+	if (flags & BPF_F_USER_STACK) {
+		struct fg_task_info *info = fg_tracked_task(bpf_get_current_pid_tgid() >> 32);
+		if (fg_unwind_user(scratch, &work->walk, info ? info->gen : 0) == 0)
+			return FG_STACK_EMPTY;
+		scratch->leaf_return = (scratch->flags & FG_STACK_LEAF_BY_TABLE) ? 0 : fg_leaf_return();
+	} else {
+		long n = bpf_get_stack(ctx, scratch->ips, sizeof(scratch->ips), flags);
+		if (n < 0)
+			return n == -EFAULT ? FG_STACK_EMPTY : FG_STACK_ERROR;
+		if (n == 0)
+			return FG_STACK_EMPTY;
+		scratch->depth = n / sizeof(__u64);
+		scratch->flags = 0;
+		scratch->leaf_return = 0;
+	}
 	__u64 h = fg_hash_stack(scratch, (flags & BPF_F_USER_STACK) ? FG_SEED_USER : FG_SEED_KERNEL);
-	if (bpf_map_update_elem(&stacks, &h, scratch, BPF_NOEXIST) == 0) {
-		if (flags & BPF_F_USER_STACK)
-			fg_store_snapshot(&work->snapshot, h);
-	} else if (!bpf_map_lookup_elem(&stacks, &h)) {
+	if (bpf_map_update_elem(&stacks, &h, scratch, BPF_NOEXIST) != 0 && !bpf_map_lookup_elem(&stacks, &h)) {
 		return FG_STACK_FULL;
 	}
 	*out = h;

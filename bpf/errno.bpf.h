@@ -9,5 +9,7 @@
 #endif
 #ifndef ENOMEM
 #define ENOMEM 12
+#define ENOENT 2
+#define EBUSY 16
 #endif
 #endif

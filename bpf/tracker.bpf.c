@@ -107,9 +107,56 @@ int BPF_PROG(on_exit, struct task_struct *task)
 		emit(FG_PROC_EXIT, task, info->parent_tgid, info->gen, group_code ? group_code : code, 0,
 		     peak_rss_pages(task));
 		bpf_map_delete_elem(&tracked, &tgid);
+		bpf_map_delete_elem(&unwind_spaces, &tgid);
 	} else {
 		emit(FG_PROC_THREAD_EXIT, task, info->parent_tgid, info->gen, code, 0, 0);
 	}
+	return 0;
+}
+
+/* x86-64 syscall numbers that unmap or replace mappings */
+#define FG_NR_MMAP 9
+#define FG_NR_MREMAP 25
+#define FG_NR_MUNMAP 11
+#define FG_NR_SHMDT 67
+#define FG_MAP_FIXED 0x10
+
+/* The unwinder's learned mappings must not outlive the mapping: forget what
+ * an unmap or a replacing mmap overlaps, before it (nothing learns the old
+ * mapping after) and after it (nothing learned it during the call). */
+static __always_inline void forget_unmapped(struct pt_regs *regs, long id, long ret, bool exiting)
+{
+#if defined(__TARGET_ARCH_x86)
+	if (id != FG_NR_MUNMAP && id != FG_NR_MREMAP && id != FG_NR_MMAP && id != FG_NR_SHMDT)
+		return;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!fg_tracked_task(tgid))
+		return;
+	__u64 addr = BPF_CORE_READ(regs, di), len = BPF_CORE_READ(regs, si);
+	if (id == FG_NR_MMAP && !(BPF_CORE_READ(regs, r10) & FG_MAP_FIXED))
+		return;
+	if (id == FG_NR_SHMDT) {
+		fg_unwind_forget(tgid, 0, ~0ULL); /* its length is not an argument */
+		return;
+	}
+	fg_unwind_forget(tgid, addr, addr + len);
+	if (id == FG_NR_MREMAP && exiting && ret > 0)
+		fg_unwind_forget(tgid, (__u64)ret, (__u64)ret + BPF_CORE_READ(regs, dx));
+#endif
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+{
+	forget_unmapped(regs, id, 0, false);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+{
+	/* the syscall number survives in orig_ax */
+	forget_unmapped(regs, BPF_CORE_READ(regs, orig_ax), ret, true);
 	return 0;
 }
 

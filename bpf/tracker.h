@@ -17,37 +17,20 @@ struct fg_task_info {
 };
 
 /* Value of the `stacks` map, keyed by a 64-bit content hash of the frames.
- * Frame-pointer walks lose the caller of a function that has no frame of its
- * own (a leaf compiled without one, a libc syscall wrapper, a function entry
- * where a uprobe fires): `leaf_return` is the word on top of the user stack
- * when it looks like a return address (it follows a call instruction), so user
- * space can restore that caller when the leaf turns out to be frameless. */
+ * User stacks are unwound in the kernel (unwind.bpf.h) with .eh_frame tables,
+ * and with frame pointers where no table covers the code; a frame-pointer step
+ * from a leaf that has no frame of its own (a libc syscall wrapper, a function
+ * entry where a uprobe fires) loses the leaf's caller: `leaf_return` is the
+ * word on top of the user stack when it looks like a return address (it
+ * follows a call instruction), so user space can restore that caller when the
+ * leaf was not unwound with a table (`flags` lacks FG_STACK_LEAF_BY_TABLE). */
+#define FG_STACK_LEAF_BY_TABLE 1U
+
 struct fg_stack {
 	__u32 depth;
-	__u32 pad;
+	__u32 flags;
 	__u64 leaf_return;
 	__u64 ips[FG_MAX_STACK_DEPTH];
-};
-
-/* Value of the `snapshots` map, keyed like `stacks`: for the first occurrence
- * of each user stack, the user registers and the bytes above the stack
- * pointer, so user space can unwind frames without frame pointers (libc)
- * with the file's .eh_frame CFI. */
-#define FG_SNAPSHOT_BYTES 2048
-
-struct fg_stack_snapshot {
-	__u64 ip;
-	__u64 sp;
-	__u64 bp;
-	__u32 size;  /* bytes of `data` read from [sp, sp + size) */
-	__u32 pad;
-	__u8 data[FG_SNAPSHOT_BYTES];
-};
-
-/* Per-CPU working space of every stack-recording program. */
-struct fg_scratch {
-	struct fg_stack stack;
-	struct fg_stack_snapshot snapshot;
 };
 
 enum fg_proc_event_kind {
@@ -80,7 +63,6 @@ enum fg_tracker_stat {
 
 _Static_assert(sizeof(struct fg_task_info) == 8, "fg_task_info ABI");
 _Static_assert(sizeof(struct fg_stack) == 16 + 8 * FG_MAX_STACK_DEPTH, "fg_stack ABI");
-_Static_assert(sizeof(struct fg_stack_snapshot) == 32 + FG_SNAPSHOT_BYTES, "fg_stack_snapshot ABI");
 _Static_assert(sizeof(struct fg_proc_event) == 40 + FG_TASK_COMM_LEN + FG_PATH_LEN, "fg_proc_event ABI");
 
 #endif

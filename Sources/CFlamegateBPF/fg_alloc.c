@@ -46,7 +46,7 @@ int fg_alloc__open(const struct fg_alloc_config *cfg, const struct fg_tracker *t
 		bpf_program__set_autoload(p->skel->progs.on_sys_enter, false);
 		bpf_program__set_autoload(p->skel->progs.on_sys_exit, false);
 	}
-	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
+	err = fg_share_tracker_maps(p->skel->obj, tracker);
 	if (err)
 		goto cleanup;
 	err = fg_alloc_bpf__load(p->skel);

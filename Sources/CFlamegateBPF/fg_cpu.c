@@ -58,7 +58,7 @@ int fg_cpu__open(const struct fg_cpu_config *cfg, const struct fg_tracker *track
 		bpf_map__set_max_entries(p->skel->maps.counts, cfg->max_entries);
 	p->period_ns = 1000000000ULL / (cfg->frequency_hz ? cfg->frequency_hz : 1);
 	/* share the tracker's process tree and stack store */
-	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
+	err = fg_share_tracker_maps(p->skel->obj, tracker);
 	if (err)
 		goto cleanup;
 	err = fg_cpu_bpf__load(p->skel);

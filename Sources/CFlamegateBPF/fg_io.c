@@ -74,7 +74,7 @@ int fg_io__open(const struct fg_tracker *tracker, const char *const *syscalls, s
 	}
 	if (!has_block_io_start())
 		bpf_program__set_autoload(p->skel->progs.on_io_start, false);
-	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
+	err = fg_share_tracker_maps(p->skel->obj, tracker);
 	if (err)
 		goto cleanup;
 	err = fg_io_bpf__load(p->skel);

@@ -33,7 +33,7 @@ int fg_offcpu__open(const struct fg_offcpu_config *cfg, const struct fg_tracker 
 		bpf_map__set_max_entries(p->skel->maps.offcpu, cfg->max_entries);
 	if (!cfg->capture_wakers)
 		bpf_program__set_autoload(p->skel->progs.on_wakeup, false);
-	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
+	err = fg_share_tracker_maps(p->skel->obj, tracker);
 	if (err)
 		goto cleanup;
 	err = fg_offcpu_bpf__load(p->skel);

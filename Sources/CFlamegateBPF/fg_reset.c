@@ -18,7 +18,8 @@ static int listed(const char *name, const char *const *names, size_t count)
 int fg_object_reset(const struct bpf_object *obj, const char *const *keep, size_t nkeep)
 {
 	/* the tracker's maps, shared by every probe object: the tracker resets them */
-	static const char *const shared[] = { "tracked", "stacks", "snapshots" };
+	static const char *const shared[] = { "tracked", "stacks", "unwind_rows", "unwind_files",
+					      "unwind_requests", "unwind_stats", "unwind_spaces" };
 	struct bpf_map *map;
 	if (!obj)
 		return -EINVAL;
@@ -26,7 +27,7 @@ int fg_object_reset(const struct bpf_object *obj, const char *const *keep, size_
 		const char *name = bpf_map__name(map);
 		enum bpf_map_type type = bpf_map__type(map);
 		/* .rodata/.bss hold settings; ring buffers are drained, not cleared */
-		if (bpf_map__is_internal(map) || type == BPF_MAP_TYPE_RINGBUF || listed(name, shared, 3) ||
+		if (bpf_map__is_internal(map) || type == BPF_MAP_TYPE_RINGBUF || listed(name, shared, sizeof(shared) / sizeof(shared[0])) ||
 		    listed(name, keep, nkeep))
 			continue;
 		int fd = bpf_map__fd(map);

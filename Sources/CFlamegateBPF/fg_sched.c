@@ -26,7 +26,7 @@ int fg_sched__open(const struct fg_tracker *tracker, struct fg_sched **out)
 		err = -errno;
 		goto cleanup;
 	}
-	err = fg_share_tracker_maps(p->skel->maps.tracked, p->skel->maps.stacks, p->skel->maps.snapshots, tracker);
+	err = fg_share_tracker_maps(p->skel->obj, tracker);
 	if (err)
 		goto cleanup;
 	err = fg_sched_bpf__load(p->skel);

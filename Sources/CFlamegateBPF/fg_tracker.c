@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "fg_btf_internal.h"
+#include "fg_unwind_internal.h"
 #include "generated/tracker.skel.h"
 
 struct fg_tracker {
 	struct fg_tracker_bpf *skel;
 	struct ring_buffer *ring;
+	struct fg_unwind unwind;
 	struct fg_proc_event *buf; /* events consumed by the last poll */
 	size_t len, cap;
 	int oom;
@@ -40,6 +42,18 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* ring_buffer callback: the kernel side met code without a table */
+static int on_unwind_request(void *ctx, void *data, size_t size)
+{
+	struct fg_tracker *t = ctx;
+	if (size < sizeof(struct fg_unwind_request))
+		return 0;
+	struct fg_unwind_request req;
+	memcpy(&req, data, sizeof(req));
+	fg_unwind_request(&t->unwind, &req);
+	return 0;
+}
+
 int fg_tracker__open(const struct fg_tracker_config *cfg, struct fg_tracker **out)
 {
 	int err;
@@ -55,7 +69,13 @@ int fg_tracker__open(const struct fg_tracker_config *cfg, struct fg_tracker **ou
 		bpf_map__set_max_entries(t->skel->maps.tracked, cfg->max_tracked);
 	if (cfg->max_stacks)
 		bpf_map__set_max_entries(t->skel->maps.stacks, cfg->max_stacks);
+	if (cfg->max_unwind_rows)
+		bpf_map__set_max_entries(t->skel->maps.unwind_rows, cfg->max_unwind_rows);
 	err = fg_tracker_bpf__load(t->skel);
+	if (err)
+		goto cleanup;
+	err = fg_unwind_init(&t->unwind, bpf_map__fd(t->skel->maps.unwind_rows),
+			     bpf_map__fd(t->skel->maps.unwind_files), bpf_map__max_entries(t->skel->maps.unwind_rows));
 	if (err)
 		goto cleanup;
 	err = fg_tracker_bpf__attach(t->skel);
@@ -66,6 +86,9 @@ int fg_tracker__open(const struct fg_tracker_config *cfg, struct fg_tracker **ou
 		err = -errno;
 		goto cleanup;
 	}
+	err = ring_buffer__add(t->ring, bpf_map__fd(t->skel->maps.unwind_requests), on_unwind_request, t);
+	if (err)
+		goto cleanup;
 	*out = t;
 	return 0;
 cleanup:
@@ -89,14 +112,25 @@ int fg_tracker__stacks_fd(const struct fg_tracker *t)
 	return bpf_map__fd(t->skel->maps.stacks);
 }
 
-int fg_tracker__snapshots_fd(const struct fg_tracker *t)
+int fg_tracker__shared_fd(const struct fg_tracker *t, const char *name)
 {
-	return bpf_map__fd(t->skel->maps.snapshots);
+	struct bpf_map *map = bpf_object__find_map_by_name(t->skel->obj, name);
+	return map ? bpf_map__fd(map) : -ENOENT;
 }
 
-int fg_tracker__snapshot(const struct fg_tracker *t, uint64_t hash, struct fg_stack_snapshot *out)
+int fg_tracker__unwind_stats_fd(const struct fg_tracker *t)
 {
-	return bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.snapshots), &hash, out);
+	return bpf_map__fd(t->skel->maps.unwind_stats);
+}
+
+int fg_tracker__unwind_prepare(struct fg_tracker *t, const char *path)
+{
+	return fg_unwind_prepare(&t->unwind, path);
+}
+
+void fg_tracker__unwind_usage(const struct fg_tracker *t, struct fg_unwind_usage *out)
+{
+	*out = t->unwind.usage;
 }
 
 int fg_tracker__stats_fd(const struct fg_tracker *t)
@@ -134,6 +168,7 @@ void fg_tracker__destroy(struct fg_tracker *t)
 	if (!t)
 		return;
 	ring_buffer__free(t->ring);
+	fg_unwind_close(&t->unwind);
 	fg_tracker_bpf__destroy(t->skel);
 	free(t->buf);
 	free(t);
@@ -147,14 +182,17 @@ int fg_tracker__cost(const struct fg_tracker *p, struct fg_prog_cost *out)
 int fg_tracker__reset(struct fg_tracker *t)
 {
 	int fds[] = { bpf_map__fd(t->skel->maps.tracked), bpf_map__fd(t->skel->maps.stacks),
-		      bpf_map__fd(t->skel->maps.snapshots), bpf_map__fd(t->skel->maps.stats) };
+		      bpf_map__fd(t->skel->maps.unwind_stats), bpf_map__fd(t->skel->maps.unwind_spaces),
+		      bpf_map__fd(t->skel->maps.stats) };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		int err = fg_map_clear(fds[i]);
 		if (err)
 			return err;
 	}
-	/* events of processes of the previous run that ended after it */
+	/* events of processes of the previous run that ended after it, and the
+	 * tables it asked for last (kept: the next run maps the same files) */
 	int err = ring_buffer__consume(t->ring);
 	t->len = 0;
+	fg_unwind_forget_pending(&t->unwind);
 	return err < 0 ? err : 0;
 }

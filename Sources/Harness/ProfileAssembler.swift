@@ -10,7 +10,7 @@ enum ProfileAssembler {
         var merger = Merger(kind: data.probe.rawValue, unit: data.unit, period: data.periodNanoseconds)
         for raw in data.stacks {
             var frames = symbolizer.frames(pid: raw.pid, generation: raw.generation, user: raw.user,
-                                           leafReturn: raw.userLeafReturn, snapshot: raw.userSnapshot,
+                                           leafReturn: raw.userLeafReturn,
                                            kernel: raw.kernel)
             if let state = raw.state { frames.append(.marker("[off-cpu: \(state)]")) }
             merger.add(raw, frames: frames, value: raw.value)
@@ -26,14 +26,14 @@ enum ProfileAssembler {
         for raw in data.stacks {
             guard let waker = raw.waker else { continue }
             var frames = symbolizer.frames(pid: raw.pid, generation: raw.generation, user: raw.user,
-                                           leafReturn: raw.userLeafReturn, snapshot: raw.userSnapshot,
+                                           leafReturn: raw.userLeafReturn,
                                            kernel: raw.kernel)
             let kernel = waker.kernel.isEmpty ? [] : symbolizer.frames(pid: -1, generation: 0, user: [],
                                                                         kernel: waker.kernel)
             let fromInterrupt = kernel.contains { Self.interruptEntries.contains($0.name) }
             let user = waker.pid == 0 || fromInterrupt || waker.user.isEmpty ? [] : symbolizer.frames(
                 pid: waker.pid, generation: waker.generation, user: waker.user,
-                leafReturn: waker.userLeafReturn, snapshot: waker.userSnapshot, kernel: [])
+                leafReturn: waker.userLeafReturn, kernel: [])
             let who = fromInterrupt ? "interrupt" : waker.pid == 0 ? "kernel" : processNames[waker.pid] ?? "pid \(waker.pid)"
             frames.append(.marker("[woken by \(who)]"))
             frames += (user + kernel).reversed()

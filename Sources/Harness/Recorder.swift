@@ -104,6 +104,7 @@ public final class Recorder {
             }
         }
         try tracker.track(pid: held.pid)
+        tracker.prepareUnwinding(executable: held.executable)
         let mappingRecorder = try MappingRecorder(pid: held.pid)
         var spaces = AddressSpaces()
         apply(MappingRecorder.snapshot(pid: held.pid), to: &spaces)

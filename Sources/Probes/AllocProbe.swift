@@ -144,7 +144,6 @@ public struct RawAllocations: Sendable {
     public struct Stack: Sendable {
         public var ips: [UInt64]
         public var leafReturn: UInt64
-        public var snapshot: StackSnapshot?
     }
 
     /// A live allocation (the map's key, its address, is not needed past grouping).
@@ -216,8 +215,7 @@ struct RawAllocationsReader {
     private mutating func remember(_ hash: UInt64) {
         guard hash != 0, result.stacks[hash] == nil else { return }
         let stack = tracker.stack(hash)
-        result.stacks[hash] = RawAllocations.Stack(ips: stack.ips, leafReturn: stack.leafReturn,
-                                                   snapshot: tracker.snapshot(hash))
+        result.stacks[hash] = RawAllocations.Stack(ips: stack.ips, leafReturn: stack.leafReturn)
     }
 
     private mutating func readLive() throws {

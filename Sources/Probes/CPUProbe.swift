@@ -51,7 +51,6 @@ public final class CPUProbe: Probe {
             let user = tracker.stack(k.user_stack)
             stacks.append(RawStack(pid: Int32(bitPattern: k.tgid), tid: Int32(bitPattern: k.tid), generation: k.gen,
                                    thread: cString(k.comm), user: user.ips, userLeafReturn: user.leafReturn,
-                                   userSnapshot: tracker.snapshot(k.user_stack),
                                    kernel: tracker.stack(k.kernel_stack).ips, value: counts[i]))
         }
         let stats = fg_cpu__stats_fd(handle)

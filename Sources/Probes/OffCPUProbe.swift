@@ -64,13 +64,12 @@ public final class OffCPUProbe: Probe {
             if k.waker_kernel_stack != 0 || k.waker_user_stack != 0 {
                 let wakerUser = tracker.stack(k.waker_user_stack)
                 waker = RawWaker(pid: Int32(bitPattern: k.waker_tgid), generation: k.waker_gen, user: wakerUser.ips,
-                                 userLeafReturn: wakerUser.leafReturn, userSnapshot: tracker.snapshot(k.waker_user_stack),
+                                 userLeafReturn: wakerUser.leafReturn,
                                  kernel: tracker.stack(k.waker_kernel_stack).ips)
             }
             total += v.total_ns
             stacks.append(RawStack(pid: Int32(bitPattern: k.tgid), tid: Int32(bitPattern: k.tid), generation: k.gen,
                                    thread: cString(k.comm), user: user.ips, userLeafReturn: user.leafReturn,
-                                   userSnapshot: tracker.snapshot(k.user_stack),
                                    kernel: tracker.stack(k.kernel_stack).ips, value: v.total_ns,
                                    state: Self.stateName(k.state), waker: waker, count: v.count))
         }

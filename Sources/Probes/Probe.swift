@@ -8,16 +8,13 @@ public struct RawWaker: Sendable, Hashable {
     public var generation: UInt32
     public var user: [UInt64]
     public var userLeafReturn: UInt64
-    public var userSnapshot: StackSnapshot?
     public var kernel: [UInt64]
 
-    public init(pid: Int32, generation: UInt32, user: [UInt64], userLeafReturn: UInt64,
-                userSnapshot: StackSnapshot? = nil, kernel: [UInt64]) {
+    public init(pid: Int32, generation: UInt32, user: [UInt64], userLeafReturn: UInt64, kernel: [UInt64]) {
         self.pid = pid
         self.generation = generation
         self.user = user
         self.userLeafReturn = userLeafReturn
-        self.userSnapshot = userSnapshot
         self.kernel = kernel
     }
 }
@@ -33,8 +30,6 @@ public struct RawStack: Sendable {
     public var user: [UInt64]
     /// Return address on top of the user stack, when it looked like one (see `fg_stack`).
     public var userLeafReturn: UInt64
-    /// Registers and stack bytes for CFI unwinding, kept for the stack's first occurrence.
-    public var userSnapshot: StackSnapshot?
     public var kernel: [UInt64]
     public var value: UInt64
     /// Off-CPU: the state it waited in, shown as a leaf pseudo-frame (`[off-cpu: sleeping]`).
@@ -44,8 +39,7 @@ public struct RawStack: Sendable {
     /// Off-CPU: how many times it blocked there.
     public var count: UInt64
 
-    public init(pid: Int32, tid: Int32, generation: UInt32, thread: String, user: [UInt64], userLeafReturn: UInt64,
-                userSnapshot: StackSnapshot? = nil, kernel: [UInt64], value: UInt64, state: String? = nil,
+    public init(pid: Int32, tid: Int32, generation: UInt32, thread: String, user: [UInt64], userLeafReturn: UInt64, kernel: [UInt64], value: UInt64, state: String? = nil,
                 waker: RawWaker? = nil, count: UInt64 = 0) {
         self.pid = pid
         self.tid = tid
@@ -53,7 +47,6 @@ public struct RawStack: Sendable {
         self.thread = thread
         self.user = user
         self.userLeafReturn = userLeafReturn
-        self.userSnapshot = userSnapshot
         self.kernel = kernel
         self.value = value
         self.state = state

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CFlamegateBPF
+import Foundation
 import Model
 
 /// A lifecycle event of the tracked tree, as the tracker saw it.
@@ -29,7 +30,7 @@ public final class Tracker: @unchecked Sendable {
     public private(set) var target: Int32?
 
     public init(maxTracked: UInt32 = 8192, maxStacks: UInt32 = 16384) throws {
-        var config = fg_tracker_config(max_tracked: maxTracked, max_stacks: maxStacks)
+        var config = fg_tracker_config(max_tracked: maxTracked, max_stacks: maxStacks, max_unwind_rows: 0)
         var out: OpaquePointer?
         try ProbeError.check(fg_tracker__open(&config, &out), "loading the process tracker (tracker.bpf.c)")
         handle = out!
@@ -74,16 +75,6 @@ public final class Tracker: @unchecked Sendable {
         return (ips, stack.leaf_return)
     }
 
-    /// The snapshot kept with a user stack, if any.
-    public func snapshot(_ hash: UInt64) -> StackSnapshot? {
-        guard hash != 0 else { return nil }
-        var snap = fg_stack_snapshot()
-        guard fg_tracker__snapshot(handle, hash, &snap) == 0 else { return nil }
-        let size = Int(min(snap.size, UInt32(FG_SNAPSHOT_BYTES)))
-        let bytes = withUnsafeBytes(of: snap.data) { Array($0.prefix(size)) }
-        return StackSnapshot(ip: snap.ip, sp: snap.sp, bp: snap.bp, stack: bytes)
-    }
-
     /// What the tracking programs (fork, exec, exit) cost so far.
     public func cost() -> ProbeCost? {
         ProbeCost.read("tracker") { fg_tracker__cost(handle, $0) }
@@ -110,8 +101,69 @@ public final class Tracker: @unchecked Sendable {
             LostCounter(source: "tracker", name: "untracked_children",
                         count: percpuSum(fd, FG_TRACKER_TRACKED_FULL.rawValue),
                         meaning: "child processes not followed because the tracked-process table was full"),
+        ] + unwindLostCounters()
+    }
+
+    /// Builds the unwind tables of files every target maps (the executable,
+    /// libc, the dynamic loader) before the target runs, so its first samples
+    /// are unwound with them; other files get theirs when first run.
+    public func prepareUnwinding(executable: String) {
+        for path in [executable] + Self.commonLibraries { _ = fg_tracker__unwind_prepare(handle, path) }
+    }
+
+    /// What the unwind tables hold and cost (for the tracker's lifetime).
+    public func unwindUsage() -> fg_unwind_usage {
+        var usage = fg_unwind_usage()
+        fg_tracker__unwind_usage(handle, &usage)
+        return usage
+    }
+
+    /// User stacks unwound this run, and how many reached their outermost frame.
+    public func unwoundStacks() -> (stacks: UInt64, complete: UInt64) {
+        let fd = fg_tracker__unwind_stats_fd(handle)
+        return (percpuSum(fd, FG_UNWIND_STACKS.rawValue), percpuSum(fd, FG_UNWIND_COMPLETE.rawValue))
+    }
+
+    private func unwindLostCounters() -> [LostCounter] {
+        let fd = fg_tracker__unwind_stats_fd(handle)
+        func stat(_ slot: fg_unwind_stat) -> UInt64 { percpuSum(fd, slot.rawValue) }
+        return [
+            LostCounter(source: "unwind", name: "cut_while_table_built", count: stat(FG_UNWIND_CUT_PENDING),
+                        meaning: "user stacks cut short by frame pointers while their code's unwind table was being built"),
+            LostCounter(source: "unwind", name: "cut_no_unwind_info", count: stat(FG_UNWIND_CUT_NO_TABLE),
+                        meaning: "user stacks cut where code had neither an unwind table nor a frame pointer (JIT code, files without .eh_frame)"),
+            LostCounter(source: "unwind", name: "cut_unsupported_rule", count: stat(FG_UNWIND_CUT_UNSUPPORTED),
+                        meaning: "user stacks cut at an unwind rule the in-kernel unwinder does not evaluate (a DWARF expression)"),
+            LostCounter(source: "unwind", name: "cut_unreadable_stack", count: stat(FG_UNWIND_CUT_READ),
+                        meaning: "user stacks cut because stack memory could not be read (paged out)"),
+            LostCounter(source: "unwind", name: "cut_depth_limit", count: stat(FG_UNWIND_CUT_DEPTH),
+                        meaning: "user stacks cut at \(FG_MAX_STACK_DEPTH) frames"),
+            LostCounter(source: "unwind", name: "cut_address_space_busy", count: stat(FG_UNWIND_CUT_BUSY),
+                        meaning: "user stacks cut because the process was changing its mappings (mmap in progress)"),
+            LostCounter(source: "unwind", name: "cut_unmapped_address", count: stat(FG_UNWIND_CUT_UNMAPPED),
+                        meaning: "user stacks cut at a return address outside every mapping (a corrupt frame-pointer chain)"),
+            LostCounter(source: "unwind", name: "lost_table_requests", count: stat(FG_UNWIND_REQUESTS_LOST),
+                        meaning: "requests for unwind tables dropped (queue full): those files used frame pointers until asked again"),
+            LostCounter(source: "unwind", name: "files_without_room", count: unwindUsage().full,
+                        meaning: "mapped files left without an unwind table because the table store was full"),
         ]
     }
+
+    /// The system libraries this process maps that nearly every target maps too.
+    static let commonLibraries: [String] = {
+        // procfs files report size 0: read to the end, not by size
+        guard let data = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile(),
+              let maps = String(data: data, encoding: .utf8) else { return [] }
+        let wanted = ["libc.so", "ld-linux", "libm.so", "libstdc++.so", "libgcc_s.so"]
+        var seen: [String] = []
+        for line in maps.split(separator: "\n") {
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let path = String(line[slash...])
+            let name = path.split(separator: "/").last.map(String.init) ?? ""
+            if wanted.contains(where: { name.hasPrefix($0) }), !seen.contains(path) { seen.append(path) }
+        }
+        return seen
+    }()
 }
 
 /// Room for every entry of a hash map about to be dumped (it no longer

@@ -15,20 +15,12 @@ public struct LoadedModule: Sendable {
     public func bytes(atVirtualAddress vaddr: UInt64, count: Int) -> [UInt8] {
         code.bytes(image: image, vaddr: vaddr, count: count)
     }
-
-    /// Unwind rules at a link-time virtual address, from the file's .eh_frame.
-    public func unwindRules(atVirtualAddress vaddr: UInt64) -> fg_cfi_frame? {
-        code.unwindRules(vaddr)
-    }
 }
 
 /// Where a module's code bytes are read from: its open file, or memory (vDSO).
 final class CodeSource: @unchecked Sendable {
     private let fd: Int32
     private let memory: UnsafeRawBufferPointer?
-    private let lock = NSLock()
-    private var cfi: OpaquePointer?
-    private var cfiOpened = false
 
     init(fd: Int32) {
         self.fd = fd
@@ -41,24 +33,7 @@ final class CodeSource: @unchecked Sendable {
     }
 
     deinit {
-        fg_cfi_close(cfi)
         if fd >= 0 { close(fd) }
-    }
-
-    func unwindRules(_ vaddr: UInt64) -> fg_cfi_frame? {
-        lock.lock()
-        defer { lock.unlock() }
-        if !cfiOpened {
-            cfiOpened = true
-            if let memory, let base = memory.baseAddress {
-                cfi = fg_cfi_open_memory(base, memory.count)
-            } else if fd >= 0 {
-                cfi = fg_cfi_open(fd)
-            }
-        }
-        guard let cfi else { return nil }
-        var frame = fg_cfi_frame()
-        return fg_cfi_lookup(cfi, vaddr, &frame) == 0 ? frame : nil
     }
 
     func bytes(image: ElfImage, vaddr: UInt64, count: Int) -> [UInt8] {

@@ -10,17 +10,6 @@ public final class Symbolizer {
     private var kernelLoaded = false
     private var cache: [CacheKey: Frame] = [:]
 
-    /// Stacks whose top was unwound with CFI.
-    public private(set) var cfiUnwound: UInt64 = 0
-
-    /// The module and link-time address behind a runtime address.
-    private func moduleAddress(_ id: SpaceIDKey, _ address: UInt64) -> (module: LoadedModule, vaddr: UInt64)? {
-        guard let (mapping, loaded, _) = locate(id, address), let module = loaded,
-              let vaddr = module.image.virtualAddress(fileOffset: address - mapping.start + mapping.fileOffset)
-        else { return nil }
-        return (module, vaddr)
-    }
-
     /// Frames symbolized, and how many of those stayed unresolved.
     public private(set) var framesSeen: UInt64 = 0
     public private(set) var framesUnresolved: UInt64 = 0
@@ -43,22 +32,12 @@ public final class Symbolizer {
     /// address, looked up one byte earlier so it lands in the calling function.
     /// `leafReturn` (the return address found on top of the user stack) restores
     /// the caller a frame-pointer walk skips when the user leaf had no frame.
-    /// A `snapshot` unwinds the top of the user stack with CFI first.
+    /// The kernel side sets `leafReturn` to 0 when it unwound the leaf with
+    /// the file's unwind table (the caller is then already in `user`).
     public func frames(pid: Int32, generation: UInt32, user: [UInt64], leafReturn: UInt64 = 0,
-                       snapshot: StackSnapshot? = nil, kernel: [UInt64]) -> [Frame] {
+                       kernel: [UInt64]) -> [Frame] {
         let id = SpaceIDKey(pid: pid, generation: generation)
         let leafIsExact = kernel.isEmpty // else the user leaf is where the syscall returns to
-        var user = user
-        var leafReturn = leafReturn
-        if let snapshot, let leaf = user.first, snapshot.ip == leaf {
-            let unwinder = CFIUnwinder { address in self.moduleAddress(id, address) }
-            let cfi = unwinder.unwind(snapshot, exactLeaf: leafIsExact)
-            if !cfi.isEmpty {
-                user = CFIUnwinder.splice(cfi: cfi, framePointer: user)
-                leafReturn = 0 // CFI found the leaf's caller itself
-                cfiUnwound += 1
-            }
-        }
         var userFrames: [Frame] = []
         userFrames.reserveCapacity(user.count + 1)
         for (i, ip) in user.enumerated() {

@@ -26,6 +26,7 @@
 #include "fg_spawn.h"
 #include "fg_elf.h"
 #include "fg_cfi.h"
+#include "fg_unwind.h"
 #include "fg_demangle.h"
 #include "fg_caps.h"
 #include "fg_btf.h"

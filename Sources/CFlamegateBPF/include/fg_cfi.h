@@ -2,41 +2,24 @@
 #define FG_CFI_H
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
+#include "../../../bpf/unwind.h"
 
-/* Call-frame information (.eh_frame, through libdw) of one ELF file, reduced
- * to the rules an x86-64 unwinder needs: where the CFA is, and where the
- * caller's return address and frame pointer are. */
-struct fg_cfi;
+/* Unwind tables for the in-kernel unwinder, from a file's .eh_frame (found
+ * through .eh_frame_hdr, as every linker emits it), evaluated with libdw. */
 
-enum fg_cfi_rule_kind {
-	FG_CFI_UNDEFINED = 0,   /* cannot be recovered */
-	FG_CFI_SAME = 1,        /* unchanged by this frame */
-	FG_CFI_AT_CFA = 2,      /* saved in memory at CFA + offset */
-	FG_CFI_VALUE_CFA = 3,   /* is CFA + offset */
-	FG_CFI_UNSUPPORTED = 4, /* a DWARF expression this unwinder does not evaluate */
+struct fg_cfi_rows {
+	struct fg_unwind_row *rows; /* sorted by file offset, equal neighbours merged */
+	size_t count;
+	size_t fdes;        /* functions (FDEs) covered */
+	size_t unsupported; /* rows whose CFA rule is not evaluated (cut there) */
 };
 
-struct fg_cfi_rule {
-	int32_t kind;
-	int32_t pad;
-	int64_t offset;
-};
-
-struct fg_cfi_frame {
-	int32_t cfa_register; /* DWARF register number; the CFA is register + cfa_offset */
-	int32_t signal_frame;
-	int64_t cfa_offset;
-	struct fg_cfi_rule return_address;
-	struct fg_cfi_rule frame_pointer;
-};
-
-/* From an open file (not closed by this) or an in-memory image (the vDSO);
- * NULL when it has no CFI. */
-struct fg_cfi *fg_cfi_open(int fd);
-struct fg_cfi *fg_cfi_open_memory(const void *image, size_t size);
-/* The rules at link-time address `pc`: 0, -ENOENT (no CFI covers pc) or
- * -ENOTSUP (the CFA is a DWARF expression). */
-int fg_cfi_lookup(struct fg_cfi *cfi, uint64_t pc, struct fg_cfi_frame *out);
-void fg_cfi_close(struct fg_cfi *cfi);
+/* From an open file (not closed by this) or an in-memory image (the vDSO).
+ * 0, -ENOENT (no .eh_frame_hdr), -ENOEXEC (not x86-64 ELF), -EFBIG (code
+ * beyond 4 GiB), -ENOMEM. */
+int fg_cfi_rows_fd(int fd, struct fg_cfi_rows *out);
+int fg_cfi_rows_memory(const void *image, size_t size, struct fg_cfi_rows *out);
+void fg_cfi_rows_free(struct fg_cfi_rows *rows);
 
 #endif

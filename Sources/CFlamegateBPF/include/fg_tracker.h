@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "../../../bpf/tracker.h"
+#include "fg_unwind.h"
 
 /* The process-tree tracker: owns the `tracked` and `stacks` maps that all
  * probes share, and the lifecycle event stream. */
@@ -12,6 +13,7 @@ struct fg_tracker;
 struct fg_tracker_config {
 	uint32_t max_tracked; /* processes tracked at once */
 	uint32_t max_stacks;  /* distinct stacks stored, all probes together */
+	uint32_t max_unwind_rows; /* unwind-table rows of all files together; 0: the default */
 };
 
 /* Opens, loads and attaches the tracker. */
@@ -21,7 +23,11 @@ int fg_tracker__track(struct fg_tracker *t, uint32_t tgid);
 int fg_tracker__tracked_fd(const struct fg_tracker *t);
 int fg_tracker__stacks_fd(const struct fg_tracker *t);
 int fg_tracker__stats_fd(const struct fg_tracker *t);
-int fg_tracker__snapshots_fd(const struct fg_tracker *t);
+/* The unwinder's counters (per-CPU, slots of enum fg_unwind_stat). */
+int fg_tracker__unwind_stats_fd(const struct fg_tracker *t);
+/* Builds and loads the unwind table of a file before any target runs it. */
+int fg_tracker__unwind_prepare(struct fg_tracker *t, const char *path);
+void fg_tracker__unwind_usage(const struct fg_tracker *t, struct fg_unwind_usage *out);
 /* Consumes pending lifecycle events (waiting up to timeout_ms for the first,
  * or for `wake_fd` to become readable: the target's pidfd, so its exit ends
  * the wait at once; -1 for none) into an internal buffer; *events points at
@@ -30,8 +36,6 @@ int fg_tracker__poll(struct fg_tracker *t, int wake_fd, int timeout_ms, const st
 		     size_t *count);
 /* Reads one stored stack; -ENOENT when the hash is unknown. */
 int fg_tracker__stack(const struct fg_tracker *t, uint64_t hash, struct fg_stack *out);
-/* Reads the snapshot of a user stack; -ENOENT when none was kept. */
-int fg_tracker__snapshot(const struct fg_tracker *t, uint64_t hash, struct fg_stack_snapshot *out);
 void fg_tracker__destroy(struct fg_tracker *t);
 
 /* Between two runs: untracks everything, empties the stack store and the
