@@ -371,7 +371,14 @@ static long fg_unwind_step(__u64 index, void *data)
 	__u64 lookup = w->exact ? w->pc : w->pc - 1;
 	int r = fg_unwind_locate(w, lookup);
 	if (r == FG_UNWIND_CUT_UNMAPPED) {
-		w->ended = r;
+		/* the leaf itself not mapped: the process is inside execve */
+		w->ended = d == 0 ? FG_UNWIND_NOT_STARTED : r;
+		return 1;
+	}
+	if (r == 0 && w->count == 0 && w->pending) {
+		/* a frame-pointer guess in code built without them would be a
+		 * wrong caller: cut here until the table is loaded */
+		w->ended = FG_UNWIND_CUT_PENDING;
 		return 1;
 	}
 	if (r != 0 || w->count == 0)
@@ -423,7 +430,7 @@ static long fg_unwind_step(__u64 index, void *data)
 	}
 	__u64 ra;
 	if (cfa <= w->sp || fg_read_word(cfa - 8, &ra) != 0) {
-		w->ended = FG_UNWIND_CUT_READ;
+		w->ended = d == 0 ? FG_UNWIND_NOT_STARTED : FG_UNWIND_CUT_READ;
 		return 1;
 	}
 	if (row->rbp == FG_UNWIND_RBP_AT_CFA) {

@@ -91,7 +91,8 @@ public final class Recorder {
         let session = try session(for: options)
         let (tracker, probes, statuses) = (session.tracker, session.probes, session.statuses)
         try session.beginRun()
-        let held = try HeldProcess(AllocPlanner.launchSpec(options.launch, probes: probes))
+        let spec = AllocPlanner.launchSpec(options.launch, probes: probes)
+        let held = try HeldProcess(spec)
         // held before execve: its cgroup is inherited by everything it starts
         Containment.shared.adopt(held.pid)
         defer { Containment.shared.release(held.pid) }
@@ -104,7 +105,8 @@ public final class Recorder {
             }
         }
         try tracker.track(pid: held.pid)
-        tracker.prepareUnwinding(executable: held.executable)
+        tracker.prepareUnwinding(files: UnwindPreparation.files(executable: held.executable,
+                                                                environment: spec.environment))
         let mappingRecorder = try MappingRecorder(pid: held.pid)
         var spaces = AddressSpaces()
         apply(MappingRecorder.snapshot(pid: held.pid), to: &spaces)

@@ -68,7 +68,8 @@ public struct Metric: Hashable, Codable, Sendable {
     /// Off-CPU seconds of one wait category (see `WaitCategory`).
     public static func wait(_ category: WaitCategory) -> Metric {
         Metric(id: category.metricID, unit: "s", threshold: nil,
-               description: "off-CPU time waiting on \(category.rawValue)")
+               description: category == .join ? "off-CPU time waiting for other threads to end (pthread_join)"
+                   : "off-CPU time waiting on \(category.rawValue)")
     }
 
     public static let catalog: [Metric] = [

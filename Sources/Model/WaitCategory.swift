@@ -3,6 +3,9 @@
 public enum WaitCategory: String, Codable, Sendable, CaseIterable {
     /// futexes: mutexes, condition variables, semaphores, rwlocks
     case lock
+    /// another thread's end (pthread_join): waiting for a thread, not
+    /// contending for a lock
+    case join
     /// block I/O: fsync, page cache writeback, reads from disk
     case io
     /// sockets: receive, accept, connect
@@ -28,6 +31,10 @@ public enum WaitCategory: String, Codable, Sendable, CaseIterable {
         "pthread_cond_clockwait", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait", "__new_sem_wait",
         "__futex_abstimed_wait_common",
     ]
+    static let joinFrames: Set<String> = [
+        "pthread_join", "__pthread_join", "__pthread_clockjoin_ex", "pthread_timedjoin_np", "__pthread_timedjoin_np",
+        "pthread_clockjoin_np", "__pthread_clockjoin_np", "pthread_tryjoin_np",
+    ]
     static let networkFrames: Set<String> = [
         "sk_wait_data", "inet_csk_accept", "tcp_recvmsg", "tcp_recvmsg_locked", "unix_stream_read_generic",
         "__sys_recvfrom", "__sys_accept4", "__sys_connect", "inet_wait_for_connect", "sock_recvmsg",
@@ -48,6 +55,7 @@ public enum WaitCategory: String, Codable, Sendable, CaseIterable {
         if state == "runnable" { return .runnable }
         let names = Set(frames.map { String(base($0)) })
         if state == "uninterruptible" || !names.isDisjoint(with: ioFrames) { return .io }
+        if !names.isDisjoint(with: joinFrames) { return .join }
         if !names.isDisjoint(with: lockFrames) { return .lock }
         if !names.isDisjoint(with: networkFrames) { return .network }
         if !names.isDisjoint(with: sleepFrames) { return .sleep }
@@ -60,6 +68,7 @@ public enum WaitCategory: String, Codable, Sendable, CaseIterable {
         case .io: return Self.ioFrames.union(["write", "__libc_write", "pwrite64", "__libc_pwrite64", "read",
                                               "__libc_read", "pread64", "__libc_pread64", "sync_file_range"])
         case .lock: return Self.lockFrames.union(["__lll_lock_wake", "futex_wait", "__futex_wait"])
+        case .join: return Self.joinFrames
         case .network: return Self.networkFrames
         case .sleep: return Self.sleepFrames
         case .runnable, .other: return []

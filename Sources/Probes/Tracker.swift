@@ -104,11 +104,16 @@ public final class Tracker: @unchecked Sendable {
         ] + unwindLostCounters()
     }
 
-    /// Builds the unwind tables of files every target maps (the executable,
-    /// libc, the dynamic loader) before the target runs, so its first samples
-    /// are unwound with them; other files get theirs when first run.
-    public func prepareUnwinding(executable: String) {
-        for path in [executable] + Self.commonLibraries { _ = fg_tracker__unwind_prepare(handle, path) }
+    /// Builds the unwind tables of the files a target maps at start (the
+    /// executable, its libraries; libc and the dynamic loader in any case)
+    /// before it runs, so its first samples are unwound with them; other
+    /// files get theirs when the kernel side first meets them. Tables stay
+    /// loaded across runs.
+    public func prepareUnwinding(files: [String]) {
+        var seen = Set<String>()
+        for path in files + Self.commonLibraries where seen.insert(path).inserted {
+            _ = fg_tracker__unwind_prepare(handle, path)
+        }
     }
 
     /// What the unwind tables hold and cost (for the tracker's lifetime).
@@ -124,24 +129,27 @@ public final class Tracker: @unchecked Sendable {
         return (percpuSum(fd, FG_UNWIND_STACKS.rawValue), percpuSum(fd, FG_UNWIND_COMPLETE.rawValue))
     }
 
+    /// One counter for the user stacks cut before their root, its meaning
+    /// naming the reasons, so a report says it once; the table requests lost
+    /// and the files left without a table apart.
     private func unwindLostCounters() -> [LostCounter] {
         let fd = fg_tracker__unwind_stats_fd(handle)
         func stat(_ slot: fg_unwind_stat) -> UInt64 { percpuSum(fd, slot.rawValue) }
+        let reasons: [(fg_unwind_stat, String)] = [
+            (FG_UNWIND_CUT_NO_TABLE, "in code with neither an unwind table nor a frame pointer (JIT code, a file without .eh_frame)"),
+            (FG_UNWIND_CUT_PENDING, "while their code's unwind table was being built (a library's first moments)"),
+            (FG_UNWIND_CUT_UNSUPPORTED, "at an unwind rule the in-kernel unwinder does not evaluate (a DWARF expression)"),
+            (FG_UNWIND_CUT_READ, "at stack memory that could not be read"),
+            (FG_UNWIND_CUT_DEPTH, "at \(FG_MAX_STACK_DEPTH) frames"),
+            (FG_UNWIND_CUT_BUSY, "at a mapping not learned yet (one new mapping per sample in interrupt context)"),
+            (FG_UNWIND_CUT_UNMAPPED, "at a return address outside every mapping (a frame-pointer guess that went wrong)"),
+        ]
+        let counts = reasons.map { (stat($0.0), $0.1) }.filter { $0.0 > 0 }
+        let total = counts.reduce(UInt64(0)) { $0 + $1.0 }
+        let meaning = counts.isEmpty ? "user stacks cut before their outermost frame"
+            : "user stacks cut before their outermost frame: " + counts.map { "\($0.0) \($0.1)" }.joined(separator: "; ")
         return [
-            LostCounter(source: "unwind", name: "cut_while_table_built", count: stat(FG_UNWIND_CUT_PENDING),
-                        meaning: "user stacks cut short by frame pointers while their code's unwind table was being built"),
-            LostCounter(source: "unwind", name: "cut_no_unwind_info", count: stat(FG_UNWIND_CUT_NO_TABLE),
-                        meaning: "user stacks cut where code had neither an unwind table nor a frame pointer (JIT code, files without .eh_frame)"),
-            LostCounter(source: "unwind", name: "cut_unsupported_rule", count: stat(FG_UNWIND_CUT_UNSUPPORTED),
-                        meaning: "user stacks cut at an unwind rule the in-kernel unwinder does not evaluate (a DWARF expression)"),
-            LostCounter(source: "unwind", name: "cut_unreadable_stack", count: stat(FG_UNWIND_CUT_READ),
-                        meaning: "user stacks cut because stack memory could not be read (paged out)"),
-            LostCounter(source: "unwind", name: "cut_depth_limit", count: stat(FG_UNWIND_CUT_DEPTH),
-                        meaning: "user stacks cut at \(FG_MAX_STACK_DEPTH) frames"),
-            LostCounter(source: "unwind", name: "cut_address_space_busy", count: stat(FG_UNWIND_CUT_BUSY),
-                        meaning: "user stacks cut because the process was changing its mappings (mmap in progress)"),
-            LostCounter(source: "unwind", name: "cut_unmapped_address", count: stat(FG_UNWIND_CUT_UNMAPPED),
-                        meaning: "user stacks cut at a return address outside every mapping (a corrupt frame-pointer chain)"),
+            LostCounter(source: "unwind", name: "cut_stacks", count: total, meaning: meaning),
             LostCounter(source: "unwind", name: "lost_table_requests", count: stat(FG_UNWIND_REQUESTS_LOST),
                         meaning: "requests for unwind tables dropped (queue full): those files used frame pointers until asked again"),
             LostCounter(source: "unwind", name: "files_without_room", count: unwindUsage().full,

@@ -146,3 +146,15 @@ public enum Fixtures {
         return url
     }
 }
+
+/// Interpreters installed on the test machines.
+public enum Interpreters {
+    /// pyenv's CPython 3.12: links libpython, built without frame pointers.
+    public static let python312: String? = {
+        let root = "/root/.pyenv/versions"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return versions.filter { $0.hasPrefix("3.12") }.sorted().last
+            .map { "\(root)/\($0)/bin/python3.12" }
+            .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+    }()
+}

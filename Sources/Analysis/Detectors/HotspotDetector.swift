@@ -20,10 +20,26 @@ public enum HotspotDetector {
         module.hasPrefix("[") || module.hasPrefix("lib") || module.hasPrefix("ld-linux") || module.hasPrefix("ld.so")
     }
 
-    /// The regressed functions worth naming, heaviest first.
+    /// Frames every stack passes through on its way to the code that costs.
+    static let roots: Set<String> = [
+        "_start", "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main", "start_thread", "clone",
+        "clone3", "__clone", "__clone3", "__clone_internal",
+    ]
+
+    /// A frame that names no function: an address the symbols did not cover
+    /// (`prog+0x1234`, `[unknown]`), or a root of every stack.
+    static func isGuess(_ name: String) -> Bool {
+        name.hasPrefix("[") || name.contains("+0x") || roots.contains(String(WaitCategory.base(name)))
+    }
+
+    /// The regressed functions worth naming, heaviest first: resolved
+    /// functions of the program's own code, else resolved library functions;
+    /// an unresolved frame or a root only when nothing resolved regressed.
     static func culprits(_ regressed: [FunctionComparison], in profile: TrimmedProfile?) -> [FunctionComparison] {
-        let own = regressed.filter { !isLibrary($0.module) }
-        let pool = own.isEmpty ? regressed : own
+        let named = regressed.filter { !isGuess($0.name) }
+        let own = named.filter { !isLibrary($0.module) }
+        let pool = !own.isEmpty ? own : !named.isEmpty ? named
+            : regressed.filter { !roots.contains(String(WaitCategory.base($0.name))) }
         let paths = Dictionary(pool.map { ($0.name, profile?.heaviestPath(to: $0.name) ?? [$0.name]) }) { a, _ in a }
         let unexplained = pool.filter { f in
             !pool.contains { g in

@@ -1,0 +1,54 @@
+import Analysis
+import Foundation
+import Model
+import Reports
+import Testing
+import TestSupport
+
+/// Findings on a real interpreter built without frame pointers (pyenv's
+/// CPython 3.12): a script that busy-waits on the clock is reported as
+/// busy-polling, naming the interpreter's function that reads the clock.
+@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built && Interpreters.python312 != nil,
+                             "needs root, the built binary and pyenv's CPython 3.12"))
+struct InterpreterFindingsTests {
+    @Test func busyWaitOnTheClockIsBusyPolling() throws {
+        let python = try #require(Interpreters.python312)
+        let dir = TestPaths.temporaryDirectory("py-busy")
+        try """
+            import os, time
+            def wait_until(deadline):
+                if os.environ.get("VARIANT") == "bad":
+                    while time.time() < deadline:
+                        pass
+                else:
+                    time.sleep(max(0.0, deadline - time.time()))
+            wait_until(time.time() + 0.4)
+            """.write(to: dir.appendingPathComponent("wait.py"), atomically: true, encoding: .utf8)
+        try """
+            name: py-wait
+            run:
+              command: [\(python), wait.py]
+              timeout: 30s
+            repetitions: 5
+            thresholds:
+              busy_poll: fail
+            """.write(to: dir.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
+        let json = dir.appendingPathComponent("results.json")
+        var env = ProcessInfo.processInfo.environment
+        env["VARIANT"] = "bad"
+        let r = try CLI.run(["run", dir.appendingPathComponent("s.yaml").path, "--base-env", "VARIANT=good",
+                             "--baselines", TestPaths.temporaryDirectory("py-busy-none").path, "--json", json.path,
+                             "--no-color"], environment: env)
+        let report = try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json))
+        let findings = report.scenarios.flatMap(\.findings)
+        let busy = findings.first { $0.kind == .busyPolling }
+        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        #expect(busy != nil, "findings: \(findings.map(\.summary))")
+        if let busy {
+            // the clock read inside the interpreter (time_time → … → clock_gettime), not _start or [unknown]
+            let name = busy.function.lowercased()
+            #expect(name.contains("time") || name.contains("clock"), "\(busy.summary); path \(busy.callPath)")
+            #expect(!busy.callPath.contains { $0 == "[unknown]" || $0.hasPrefix("python3.12+0x") }, "\(busy.callPath)")
+        }
+    }
+}
