@@ -195,6 +195,7 @@ static __always_inline int fg_learn(struct fg_unwind_walk *w, struct fg_unwind_s
 	if (w->vma_busy)
 		return FG_UNWIND_CUT_BUSY;
 	struct fg_vma_found f = {};
+	fg_unwind_count(FG_UNWIND_VMA_CALLS, 1);
 	long r = bpf_find_vma(bpf_get_current_task_btf(), address, fg_unwind_vma, &f, 0);
 	if (r == -EBUSY) {
 		w->vma_busy = 1;
@@ -429,17 +430,29 @@ static long fg_unwind_step(__u64 index, void *data)
 		return 1;
 	}
 	__u64 ra;
-	if (cfa <= w->sp || fg_read_word(cfa - 8, &ra) != 0) {
+	if (cfa <= w->sp) {
 		w->ended = d == 0 ? FG_UNWIND_NOT_STARTED : FG_UNWIND_CUT_READ;
 		return 1;
 	}
-	if (row->rbp == FG_UNWIND_RBP_AT_CFA) {
-		if (fg_read_word(cfa + row->rbp_offset, &w->bp) != 0)
+	if (row->rbp == FG_UNWIND_RBP_AT_CFA && row->rbp_offset == -16) {
+		/* push %rbp right after the call: both words in one read */
+		__u64 pair[2];
+		if (bpf_probe_read_user(pair, sizeof(pair), (const void *)(cfa - 16)) != 0) {
+			w->ended = d == 0 ? FG_UNWIND_NOT_STARTED : FG_UNWIND_CUT_READ;
+			return 1;
+		}
+		w->bp = pair[0];
+		w->bp_valid = 1;
+		ra = pair[1];
+	} else {
+		if (fg_read_word(cfa - 8, &ra) != 0) {
+			w->ended = d == 0 ? FG_UNWIND_NOT_STARTED : FG_UNWIND_CUT_READ;
+			return 1;
+		}
+		if (row->rbp == FG_UNWIND_RBP_AT_CFA)
+			w->bp_valid = fg_read_word(cfa + row->rbp_offset, &w->bp) == 0;
+		else if (row->rbp == FG_UNWIND_RBP_UNDEFINED)
 			w->bp_valid = 0;
-		else
-			w->bp_valid = 1;
-	} else if (row->rbp == FG_UNWIND_RBP_UNDEFINED) {
-		w->bp_valid = 0;
 	}
 	w->sp = cfa;
 	w->pc = ra;

@@ -82,7 +82,8 @@ enum fg_unwind_stat {
 	FG_UNWIND_CUT_UNMAPPED = 10, /* cut: a return address outside every mapping */
 	FG_UNWIND_REQUESTS_LOST = 11, /* table requests dropped (ring full): retried later */
 	FG_UNWIND_NOT_STARTED = 12,  /* the leaf's stack was not readable yet: a sample inside execve */
-	FG_UNWIND_STAT_MAX = 13,
+	FG_UNWIND_VMA_CALLS = 13,    /* bpf_find_vma calls (a mapping not learned yet) */
+	FG_UNWIND_STAT_MAX = 14,
 };
 
 _Static_assert(sizeof(struct fg_unwind_row) == 16, "fg_unwind_row ABI");

@@ -81,6 +81,7 @@ int fg_tracker__open(const struct fg_tracker_config *cfg, struct fg_tracker **ou
 	err = fg_tracker_bpf__attach(t->skel);
 	if (err)
 		goto cleanup;
+	t->unwind.disabled = cfg->no_unwind_tables != 0;
 	t->ring = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, t, NULL);
 	if (!t->ring) {
 		err = -errno;

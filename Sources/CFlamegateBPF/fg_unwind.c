@@ -63,6 +63,8 @@ static int load(struct fg_unwind *u, const struct fg_unwind_key *key, int fd)
 	struct fg_cfi_rows rows;
 	uint64_t t0 = now_ns();
 	int err;
+	if (u->disabled)
+		return publish(u, key, FG_UNWIND_ABSENT, 0, 0);
 	if (fd >= 0) {
 		err = fg_cfi_rows_fd(fd, &rows);
 	} else {

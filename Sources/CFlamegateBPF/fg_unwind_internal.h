@@ -6,6 +6,7 @@ struct fg_unwind {
 	int rows_fd, files_fd;
 	struct fg_unwind_row *rows; /* unwind_rows, mapped */
 	struct fg_unwind_usage usage;
+	int disabled; /* every file ABSENT: frame pointers only */
 };
 
 int fg_unwind_init(struct fg_unwind *u, int rows_fd, int files_fd, uint32_t capacity);

@@ -155,6 +155,10 @@ public final class Recorder {
         case let .success(costs): metrics[Metric.probeTime.id] = costs.reduce(0) { $0 + $1.seconds }
         case let .failure(error): unavailable[Metric.probeTime.id] = "\(error)"
         }
+        let unwind = tracker.unwindCounts()
+        if let stacks = unwind["stacks"], let complete = unwind["complete"], stacks > (unwind["in_execve"] ?? 0) {
+            metrics[Metric.unwoundStacks.id] = Double(complete) / Double(stacks - (unwind["in_execve"] ?? 0))
+        }
         let end = run.table.rootExitNanoseconds ?? run.waitedAt
         let usage = ResourceUsage(
             wallSeconds: Double(end &- origin) / 1e9,

@@ -25,6 +25,9 @@ extension Metric {
     public static let calibration = Metric(id: "machine.calibration", unit: "s", threshold: nil,
                                            description: "CPU time of flamegate's fixed calibration loop just before the "
                                                + "run: how fast the machine was (see ScenarioComparator)")
+    public static let unwoundStacks = Metric(id: "unwind.complete_stacks", unit: "ratio", threshold: nil,
+                                             description: "share of user stacks the in-kernel unwinder followed to "
+                                                 + "their outermost frame (_start, a thread's start)")
     public static let probeTime = Metric(id: "probes.bpf_time", unit: "s", threshold: nil,
                                          description: "CPU time spent in flamegate's own BPF programs during the run, "
                                              + "on every CPU (the probes' overhead)")

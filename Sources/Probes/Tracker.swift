@@ -30,7 +30,9 @@ public final class Tracker: @unchecked Sendable {
     public private(set) var target: Int32?
 
     public init(maxTracked: UInt32 = 8192, maxStacks: UInt32 = 16384) throws {
-        var config = fg_tracker_config(max_tracked: maxTracked, max_stacks: maxStacks, max_unwind_rows: 0)
+        // FLAMEGATE_UNWIND_TABLES=0: frame pointers only, to measure what the tables cost and bring
+        var config = fg_tracker_config(max_tracked: maxTracked, max_stacks: maxStacks, max_unwind_rows: 0,
+                                       no_unwind_tables: getenv("FLAMEGATE_UNWIND_TABLES").map { String(cString: $0) == "0" } == true ? 1 : 0)
         var out: OpaquePointer?
         try ProbeError.check(fg_tracker__open(&config, &out), "loading the process tracker (tracker.bpf.c)")
         handle = out!
@@ -123,10 +125,17 @@ public final class Tracker: @unchecked Sendable {
         return usage
     }
 
-    /// User stacks unwound this run, and how many reached their outermost frame.
-    public func unwoundStacks() -> (stacks: UInt64, complete: UInt64) {
+    /// What the in-kernel unwinder did this run: user stacks, how many reached
+    /// their outermost frame, frames found with tables and with frame
+    /// pointers, and the mappings it had to ask the kernel for.
+    public func unwindCounts() -> [String: UInt64] {
         let fd = fg_tracker__unwind_stats_fd(handle)
-        return (percpuSum(fd, FG_UNWIND_STACKS.rawValue), percpuSum(fd, FG_UNWIND_COMPLETE.rawValue))
+        let slots: [(String, fg_unwind_stat)] = [
+            ("stacks", FG_UNWIND_STACKS), ("complete", FG_UNWIND_COMPLETE), ("table_frames", FG_UNWIND_TABLE_FRAMES),
+            ("frame_pointer_frames", FG_UNWIND_FP_FRAMES), ("mapping_lookups", FG_UNWIND_VMA_CALLS),
+            ("in_execve", FG_UNWIND_NOT_STARTED),
+        ]
+        return Dictionary(uniqueKeysWithValues: slots.map { ($0.0, percpuSum(fd, $0.1.rawValue)) })
     }
 
     /// One counter for the user stacks cut before their root, its meaning

@@ -72,6 +72,10 @@ public struct RecordSummary {
         for row in ProbeCostText.rows(recording) {
             out += "  \(Formatting.padRight(row.probe, 8)) \(pad(row.runs, 12)) runs × \(pad(row.perRun, 9)) = \(row.seconds)\n"
         }
+        if let share = recording.metrics[Metric.unwoundStacks.id] {
+            out += String(format: "unwinding: %.1f%% of user stacks reached their outermost frame "
+                          + "(.eh_frame tables in the kernel; frame pointers where no table covers the code)\n", share * 100)
+        }
         return out
     }
 

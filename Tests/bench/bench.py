@@ -240,23 +240,118 @@ def fixed_cost_rows(tmp):
     return rows
 
 
+PY_SCRIPT = """
+import time
+def leaf(n):
+    s = 0
+    for i in range(n):
+        s += i * i %% 7
+    return s
+def middle(n):
+    return sum(leaf(n) for _ in range(3))
+start = time.perf_counter()
+for _ in range(%d):
+    middle(40000)
+    [str(i) for i in range(20000)]
+print("work_seconds %%.6f" %% (time.perf_counter() - start))
+"""
+
+
+def pyenv_python():
+    root = "/root/.pyenv/versions"
+    versions = sorted(v for v in (os.listdir(root) if os.path.isdir(root) else []) if v.startswith("3.12"))
+    path = versions and os.path.join(root, versions[-1], "bin", "python3.12")
+    return path if path and os.access(path, os.X_OK) else None
+
+
+def rooted_share(folded):
+    """Share of samples whose user stack reaches _start (folded: comm;root;...;leaf count)."""
+    total = rooted = 0
+    with open(folded) as f:
+        for line in f:
+            stack, _, count = line.rstrip("\n").rpartition(" ")
+            frames = stack.split(";")
+            total += int(count)
+            if len(frames) > 1 and frames[1] == "_start":
+                rooted += int(count)
+    return rooted / total if total else 0.0, total
+
+
+def python_rows(tmp):
+    """The in-kernel unwinder on an interpreter built without frame pointers
+    (pyenv's CPython 3.12, code in libpython): flamegate with unwind tables,
+    with frame pointers only (FLAMEGATE_UNWIND_TABLES=0), and perf's DWARF
+    unwinding of copied stacks, each at 499 Hz, interleaved."""
+    python = pyenv_python()
+    if not python:
+        return [], ["", "Unwinding rows skipped: no pyenv CPython 3.12 under /root/.pyenv/versions."]
+    script = os.path.join(tmp, "loop.py")
+    with open(script, "w") as f:
+        f.write(PY_SCRIPT % int(os.environ.get("BENCH_PY_ROUNDS", "60")))
+    quality = {}
+
+    def recorded(label, env):
+        out_dir = os.path.join(tmp, "py-" + label)
+        start = time.monotonic()
+        subprocess.run([BIN, "record", "--quiet", "--probes", "cpu", "--freq", "499", "-o", out_dir, "--", python,
+                        script], check=True, capture_output=True, text=True, env=dict(os.environ, **env))
+        total = time.monotonic() - start
+        with open(os.path.join(out_dir, "target.stdout")) as f:
+            work = work_seconds(f.read())
+        share, samples = rooted_share(os.path.join(out_dir, "cpu.folded"))
+        spent = probe_seconds(out_dir)
+        quality.setdefault(label, []).append((share, samples, spent))
+        return work, total, spent
+
+    def perf_dwarf():
+        data = os.path.join(tmp, "perf.data")
+        start = time.monotonic()
+        out = subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "--call-graph", "dwarf",
+                              "-o", data, "--", python, script], check=True, capture_output=True, text=True).stdout
+        total = time.monotonic() - start
+        quality.setdefault("perf", []).append((None, None, os.path.getsize(data)))
+        return work_seconds(out), total, None
+
+    configs = [("alone", lambda: run_alone(python, script)),
+               ("record, unwind tables", lambda: recorded("tables", {})),
+               ("record, frame pointers only", lambda: recorded("fp", {"FLAMEGATE_UNWIND_TABLES": "0"}))]
+    if shutil.which("perf"):
+        configs.append(("perf record --call-graph dwarf", perf_dwarf))
+    rows = interleaved(configs, "CPython 3.12 (no frame pointers), 499 Hz")
+    notes = ["", "Unwinding quality and cost on the CPython rows (medians; the script: a CPU loop of "
+             "%s rounds):" % os.environ.get("BENCH_PY_ROUNDS", "60"), ""]
+    for label, name in [("tables", "unwind tables"), ("fp", "frame pointers only")]:
+        shares = [q[0] for q in quality.get(label, [])]
+        per = [q[2] / q[1] * 1e6 for q in quality.get(label, []) if q[2] and q[1]]
+        notes.append("- %s: %.1f%% of samples reach `_start`; BPF time per sample %.1f µs" % (
+            name, statistics.median(shares) * 100 if shares else 0, statistics.median(per) if per else 0))
+    if quality.get("perf"):
+        size = statistics.median(q[2] for q in quality["perf"])
+        notes.append("- perf --call-graph dwarf (8 KiB of stack copied per sample, unwound after the run): "
+                     "perf.data %.1f MiB" % (size / 2**20))
+    return rows, notes
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("make bench needs root (it loads BPF programs)")
     rows = []
     with tempfile.TemporaryDirectory(prefix="flamegate-bench-") as tmp:
         exe = build_target(tmp)
-        rows += interleaved([("alone", lambda: run_alone(exe)),
+        only_unwind = os.environ.get("BENCH_ONLY") == "unwind"
+        rows += [] if only_unwind else interleaved([("alone", lambda: run_alone(exe)),
                              ("record --freq 99", lambda: run_recorded(exe, 99, tmp)),
                              ("record --freq 999", lambda: run_recorded(exe, 999, tmp))], "CPU-bound")
         pong = build_target(tmp, "Tests/Fixtures/pingpong.c")
         rounds = os.environ.get("BENCH_PINGPONG_ROUNDS", "200000")
-        rows += interleaved([("alone", lambda: run_alone(pong, rounds)),
+        rows += [] if only_unwind else interleaved([("alone", lambda: run_alone(pong, rounds)),
                              ("record offcpu,sched,io", lambda: run_recorded(pong, 99, tmp, rounds,
                                                                              "offcpu,sched,io"))],
                             "pipe ping-pong")
-        alloc = alloc_rows(tmp)
-        fixed = fixed_cost_rows(tmp)
+        python, unwind = python_rows(tmp)
+        rows += python
+        alloc = [] if only_unwind else alloc_rows(tmp)
+        fixed = [] if only_unwind else fixed_cost_rows(tmp)
     sym = subprocess.run([BIN, "bench-symbolize", "--frames", "100000"], check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()
     lines = ["# flamegate benchmarks", "",
@@ -269,7 +364,7 @@ def main():
                  RUNS, ITERATIONS), "",
              "| workload | configuration | runs | median work s | min work s | overhead | BPF s | flamegate wall s |",
              "|---|---|---|---|---|---|---|---|"] + rows + ["", "Symbolization (`flamegate bench-symbolize`, %s):" %
-                                                    os.path.relpath(BIN, ROOT), ""] + ["- " + s for s in sym] + alloc + fixed
+                                                    os.path.relpath(BIN, ROOT), ""] + ["- " + s for s in sym] + unwind + alloc + fixed
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

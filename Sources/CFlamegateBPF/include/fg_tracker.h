@@ -14,6 +14,7 @@ struct fg_tracker_config {
 	uint32_t max_tracked; /* processes tracked at once */
 	uint32_t max_stacks;  /* distinct stacks stored, all probes together */
 	uint32_t max_unwind_rows; /* unwind-table rows of all files together; 0: the default */
+	uint32_t no_unwind_tables; /* build no table: frame pointers only (to measure what tables cost) */
 };
 
 /* Opens, loads and attaches the tracker. */
