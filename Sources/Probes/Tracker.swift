@@ -36,13 +36,34 @@ public final class Tracker: @unchecked Sendable {
         var out: OpaquePointer?
         try ProbeError.check(fg_tracker__open(&config, &out), "loading the process tracker (tracker.bpf.c)")
         handle = out!
+        // libc's, the loader's and libstdc++'s tables while the probes load
+        Thread.detachNewThread { [self] in
+            for path in Self.commonLibraries { _ = fg_tracker__unwind_prepare(handle, path) }
+            prewarm.signal()
+        }
     }
 
-    deinit { fg_tracker__destroy(handle) }
+    deinit {
+        waitForPrewarm()
+        fg_tracker__destroy(handle)
+    }
+
+    private let prewarm = DispatchSemaphore(value: 0)
+    private var prewarmed = false
+
+    /// The background build of the common tables has ended (the unwinder's
+    /// state is used by one thread at a time).
+    private func waitForPrewarm() {
+        if !prewarmed {
+            prewarm.wait()
+            prewarmed = true
+        }
+    }
 
     /// Between two runs: untracks every process, empties the stack store and
     /// the counters, discards pending events. The programs stay attached.
     public func reset() throws {
+        waitForPrewarm()
         try ProbeError.check(fg_tracker__reset(handle), "emptying the tracker's maps")
         target = nil
     }
@@ -56,6 +77,7 @@ public final class Tracker: @unchecked Sendable {
     /// Lifecycle events since the last call, waiting up to `timeoutMilliseconds`
     /// for one or for `wakeFD` (the target's pidfd) to become readable.
     public func poll(timeoutMilliseconds: Int32, wakeFD: Int32 = -1) throws -> [ProcessEvent] {
+        waitForPrewarm()
         var events: UnsafePointer<fg_proc_event>?
         var count = 0
         try ProbeError.check(fg_tracker__poll(handle, wakeFD, timeoutMilliseconds, &events, &count),
@@ -112,14 +134,16 @@ public final class Tracker: @unchecked Sendable {
     /// files get theirs when the kernel side first meets them. Tables stay
     /// loaded across runs.
     public func prepareUnwinding(files: [String]) {
-        var seen = Set<String>()
-        for path in files + Self.commonLibraries where seen.insert(path).inserted {
+        waitForPrewarm()
+        var seen = Set(Self.commonLibraries)
+        for path in files where seen.insert(path).inserted {
             _ = fg_tracker__unwind_prepare(handle, path)
         }
     }
 
     /// What the unwind tables hold and cost (for the tracker's lifetime).
     public func unwindUsage() -> fg_unwind_usage {
+        waitForPrewarm()
         var usage = fg_unwind_usage()
         fg_tracker__unwind_usage(handle, &usage)
         return usage

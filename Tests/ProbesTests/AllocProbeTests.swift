@@ -53,24 +53,43 @@ struct AllocProbeTests {
         #expect(a.peakOutstandingBytes >= Self.mebibyte && a.peakOutstandingBytes < 2 * Self.mebibyte)
     }
 
+    /// flamegate's leaked bytes are the program's allocations not freed at
+    /// exit; valgrind lists those in its loss records of every kind. Its
+    /// "definitely lost" total is not the same quantity: the conservative
+    /// scan counts a block as still reachable when a stale copy of its
+    /// address survives somewhere (3 of 60 binary path lengths of this very
+    /// fixture gave 2 MiB instead of 3), so the reference sums the records
+    /// allocated under the fixture's `alloc_buffer`, whatever their kind.
     @Test(.enabled(if: Privileges.hasCommand("valgrind"), "needs valgrind (Debian valgrind)"))
-    func definitelyLostBytesEqualValgrinds() throws {
+    func leakedBytesEqualValgrindsUnfreedBytes() throws {
         let target = try Fixtures.c("alloc_leak").path
         for mode in ["leak", "free"] {
-            let theirs = try Self.valgrindDefinitelyLost([target, mode, "3"])
+            let theirs = try Self.valgrindUnfreed([target, mode, "3"], allocatedIn: "alloc_buffer")
             let ours = try #require(try Self.record([target, mode, "3"]).allocations).leakedBytes
-            #expect(ours == theirs, "\(mode): flamegate \(ours) bytes, valgrind \(theirs) bytes definitely lost")
+            #expect(ours == theirs, "\(mode): flamegate \(ours) bytes, valgrind \(theirs) bytes not freed from alloc_buffer")
         }
     }
 
-    /// `definitely lost: 3,145,728 bytes in 3 blocks`; 0 when valgrind found every block freed.
-    static func valgrindDefinitelyLost(_ command: [String]) throws -> Double {
-        let r = try Command.run(["/usr/bin/valgrind", "--leak-check=full"] + command)
+    /// Bytes of valgrind's loss records (`3,145,728 bytes in 3 blocks are
+    /// definitely lost in loss record 1 of 1`, then the allocation stack) whose
+    /// stack passes through `function`; 0 when every block was freed.
+    static func valgrindUnfreed(_ command: [String], allocatedIn function: String) throws -> Double {
+        let r = try Command.run(["/usr/bin/valgrind", "--leak-check=full", "--show-leak-kinds=all"] + command)
         if r.stderr.contains("All heap blocks were freed") { return 0 }
-        let line = try #require(r.stderr.split(separator: "\n").first { $0.contains("definitely lost:") })
-        let number = line.components(separatedBy: "definitely lost:")[1].trimmingCharacters(in: .whitespaces)
-            .split(separator: " ")[0].replacingOccurrences(of: ",", with: "")
-        return try #require(Double(number))
+        var total = 0.0, bytes: Double?
+        for line in r.stderr.split(separator: "\n") {
+            let text = line.drop { $0 != " " }.trimmingCharacters(in: .whitespaces) // after "==PID=="
+            if text.contains(" in loss record ") {
+                bytes = Double(text.split(separator: " ")[0].replacingOccurrences(of: ",", with: ""))
+                #expect(bytes != nil, "unparsed loss record: \(text)")
+            } else if let b = bytes, text.hasPrefix("by 0x") || text.hasPrefix("at 0x"), text.contains(": \(function) (") {
+                total += b
+                bytes = nil
+            } else if text.isEmpty {
+                bytes = nil
+            }
+        }
+        return total
     }
 
     @Test(.enabled(if: Privileges.hasCommand("bpftrace"), "needs bpftrace (Debian bpftrace)"))
