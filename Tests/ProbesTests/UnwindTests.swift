@@ -11,12 +11,9 @@ import TestSupport
 struct UnwindTests {
     static let noFramePointers = ["-fomit-frame-pointer", "-momit-leaf-frame-pointer"]
 
+    /// At 999 Hz, the target's output kept apart (WaitProbesTests' recorder).
     static func record(_ command: [String], probes: [ProbeName]) throws -> Recording {
-        let dir = TestPaths.temporaryDirectory("unwind")
-        let spec = LaunchSpec(command: command, stdoutPath: dir.appendingPathComponent("out").path,
-                              stderrPath: dir.appendingPathComponent("err").path)
-        return try Recorder().record(RecordOptions(launch: spec, probes: probes, probesExplicit: true,
-                                                   frequencyHz: 999, timeoutSeconds: 60))
+        try WaitProbesTests.record(command, probes: probes)
     }
 
     static func names(_ p: Profile, _ s: StackSample) -> [String] { s.frames.map { p.frames[$0].name } }
