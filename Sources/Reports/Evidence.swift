@@ -121,8 +121,14 @@ enum Evidence {
         let headline = headlineWallTime(scenario.comparison)
         var ratio = headlineRatio(headline).map { "wall ×" + $0 } ?? ""
         if let s = scenario.sensitivity { ratio += String(format: "  noise ±%.1f%%", s.halfWidth * 100) }
-        let reason = scenario.outcome == .pass ? "" : summary(scenario, prefixed: false, besides: headline)
+        let reason = scenario.outcome == .pass ? (sweepNotice(scenario) ?? "")
+            : summary(scenario, prefixed: false, besides: headline)
         return (ratio, reason)
+    }
+
+    /// Why the size sweep gave no exponent, said even when the scenario passed.
+    static func sweepNotice(_ scenario: ScenarioReport) -> String? {
+        scenario.complexity?.notFitted.map { "size sweep: " + Formatting.oneLine($0) }
     }
 
     /// The headline's `1.103 [1.082, 1.125]` (with ` (size N)`); nil without one.
@@ -134,7 +140,9 @@ enum Evidence {
     /// The overview's reason as the Markdown and HTML tables show it: never
     /// empty (`within thresholds` for a PASS, the outcome when the ratio beside it says it all).
     static func why(_ scenario: ScenarioReport) -> String {
-        guard scenario.outcome != .pass else { return "within thresholds" }
+        guard scenario.outcome != .pass else {
+            return "within thresholds" + (sweepNotice(scenario).map { "; " + $0 } ?? "")
+        }
         let reason = overview(scenario).reason
         return reason.isEmpty ? scenario.outcome.rawValue.lowercased() : reason
     }

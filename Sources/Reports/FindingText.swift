@@ -19,7 +19,8 @@ extension Evidence {
 
     /// `complexity: whole run O(n^1.02) [0.98–1.05]; parse_request O(n^1.01) …`.
     static func complexityLines(_ scenario: ScenarioReport, top: Int = 5) -> [String] {
-        guard let c = scenario.complexity else { return [] }
+        // a sweep that was not fitted is said once, among the notices
+        guard let c = scenario.complexity, c.whole != nil || !c.functions.isEmpty else { return [] }
         func text(_ f: ComplexityFit) -> String {
             String(format: "O(n^%.2f) [%.2f–%.2f]", f.exponent, f.lower, f.upper)
                 + (f.baselineExponent.map { String(format: ", was %.2f", $0) } ?? "")

@@ -140,9 +140,21 @@ import Testing
         #expect(own.findings.map(\.function) == ["asm_sysvec_apic_timer_interrupt"])
     }
 
-    @Test func complexityNeedsFourSizesOverAnOrderOfMagnitude() {
-        let narrow = Array(Self.sweep { $0 }.prefix(3))
-        #expect(ComplexityDetector.analyze(narrow, baseline: nil, threshold: 1.3).report == nil)
+    /// No fit below four sizes over 10×, and the report says why and what to add.
+    @Test func complexityNeedsFourSizesOverAnOrderOfMagnitude() throws {
+        let narrow = Array(Self.sweep { $0 * $0 / 1000 }.prefix(3)) // 1000, 2000, 4000: 3 sizes over 4×
+        let (report, findings) = ComplexityDetector.analyze(narrow, baseline: nil, threshold: 1.3)
+        #expect(findings.isEmpty)
+        let r = try #require(report)
+        #expect(r.whole == nil && r.functions.isEmpty)
+        #expect(r.notFitted == "no complexity exponent: 3 sizes (a fit needs at least 4) and a span of 4× (1000–4000; "
+            + "a fit needs at least 10×); add a size of at least 10000 and sizes between 1000 and 10000")
+        // four sizes over 8×: the span alone
+        let eight = ComplexityDetector.unfittable([100, 200, 400, 800])
+        #expect(eight == "no complexity exponent: a span of 8× (100–800; a fit needs at least 10×); add a size of at least 1000")
+        #expect(ComplexityDetector.unfittable([1000, 2000, 4000, 10000]) == nil)
+        // one size is not a sweep: nothing to say
+        #expect(ComplexityDetector.analyze(Array(Self.sweep { $0 }.prefix(1)), baseline: nil, threshold: 1.3).report == nil)
     }
 
     static func fc(_ name: String, _ module: String = "app", before: Double, after: Double, beforeShare: Double,
@@ -162,6 +174,42 @@ import Testing
         let result = HotspotDetector.detect(c, now: now, before: nil)
         #expect(result.findings.map(\.function) == ["handle"])
         #expect(result.findings.first?.callPath == ["main", "handle"])
+    }
+
+    /// A stripped program whose time went into a shared library: the
+    /// library function that holds the cost is named, with the program's
+    /// nearest frame as context — not the unresolved frame, not `_start`.
+    @Test func libraryHotspotNamesTheLibraryFunctionWithItsCaller() {
+        let functions = [
+            Self.fc("_start", "sqlite3", before: 1, after: 2.3, beforeShare: 100, afterShare: 100, verdict: .regressed),
+            Self.fc("sqlite3+0x200c3", "sqlite3", before: 0.9, after: 2.2, beforeShare: 90, afterShare: 96, verdict: .regressed),
+            Self.fc("sqlite3_step", "libsqlite3.so.0", before: 0.8, after: 2.1, beforeShare: 80, afterShare: 93, verdict: .regressed),
+            Self.fc("sqlite3VdbeExec", "libsqlite3.so.0", before: 0.7, after: 2.0, beforeShare: 70, afterShare: 90, verdict: .regressed),
+        ]
+        let profile = Self.profile([(["sqlite3", "_start", "sqlite3+0x200c3", "sqlite3_step", "sqlite3VdbeExec"], 90),
+                                    (["sqlite3", "_start", "sqlite3+0x1f00"], 10)])
+        let c = ScenarioComparison(metrics: [], functions: functions, verdict: .regressed)
+        let result = HotspotDetector.detect(c, now: SizeResult(size: nil, runs: [], cpuProfile: profile), before: nil)
+        #expect(result.findings.map(\.function) == ["sqlite3VdbeExec"])
+        #expect(result.findings.first?.summary.hasPrefix(
+            "sqlite3VdbeExec (libsqlite3.so.0) called from sqlite3+0x200c3 costs +1.300 s/run more CPU") == true,
+                "\(result.findings.map(\.summary))")
+    }
+
+    /// The same hotspot at three sizes is one finding, at the size where it cost most.
+    @Test func hotspotAtSeveralSizesIsOneFinding() {
+        func hot(_ function: String, size: Int, delta: Double) -> Finding {
+            Finding(kind: .hotspot, severity: .error, function: function, callPath: [function], size: size,
+                    summary: "\(function) costs more", evidence: [.init("delta_seconds_per_run", delta, "s")], hint: "")
+        }
+        let merged = HotspotDetector.mergedAcrossSizes([
+            hot("scan", size: 100, delta: 0.1), hot("other", size: 100, delta: 0.05), hot("scan", size: 1000, delta: 1.2),
+            hot("scan", size: 10000, delta: 0.9),
+        ])
+        #expect(merged.map(\.function) == ["scan", "other"])
+        #expect(merged.first?.size == 1000)
+        #expect(merged.first?.summary == "scan costs more; also regressed at sizes 100, 10000")
+        #expect(merged.last?.summary == "other costs more")
     }
 
     /// CPU time regressed by 2% but no function's share test did: the

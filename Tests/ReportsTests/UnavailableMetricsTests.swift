@@ -35,6 +35,9 @@ import Testing
         #expect(Evidence.notices(s) == [
             // identical runs, τ = 1000%
             "wall-time noise ±0.0%: could flag ≥ 1000.0%",
+            // two sizes: measured and gated each, but no exponent, and the report says so
+            "warning: size sweep: no complexity exponent: 2 sizes (a fit needs at least 4) and a span of 2× "
+                + "(1000–2000; a fit needs at least 10×); add a size of at least 10000 and sizes between 1000 and 10000",
             "probe pmu unavailable: \(Self.noPMU); unavailable: \(everyPMUMetric)",
             "unavailable: io.syscall.read.p99: \(Self.noTracepoint)",
         ])

@@ -26,10 +26,14 @@ public struct ComplexityFit: Codable, Sendable, Equatable {
 public struct ComplexityReport: Codable, Sendable, Equatable {
     public var whole: ComplexityFit?
     public var functions: [ComplexityFit]
+    /// Why a sweep of sizes was not fitted (too few sizes, too narrow a
+    /// span) and what to change; nil when it was, or when nothing sweeps.
+    public var notFitted: String?
 
-    public init(whole: ComplexityFit?, functions: [ComplexityFit]) {
+    public init(whole: ComplexityFit?, functions: [ComplexityFit], notFitted: String? = nil) {
         self.whole = whole
         self.functions = functions
+        self.notFitted = notFitted
     }
 }
 
@@ -52,8 +56,10 @@ public enum ComplexityDetector {
         -> (report: ComplexityReport?, findings: [Finding]) {
         let measured = sizes.filter { $0.size != nil && !$0.runs.isEmpty }
         let values = measured.compactMap(\.size)
-        guard values.count >= minimumSizes, let lo = values.min(), let hi = values.max(),
-              Double(hi) / Double(lo) >= minimumSpan else { return (nil, []) }
+        guard Set(values).count >= 2 else { return (nil, []) }
+        if let reason = unfittable(values) {
+            return (ComplexityReport(whole: nil, functions: [], notFitted: reason), [])
+        }
         let baselineFits = baseline.map { fits($0) }
         let now = fits(measured)
         func withBaseline(_ fit: ComplexityFit) -> ComplexityFit {
@@ -86,6 +92,23 @@ public enum ComplexityDetector {
             hint: "look for a loop over the input inside a loop over the input (dedup, search, insert into an "
                 + "array) and use a hash set or a sorted structure")
         return (report, [finding])
+    }
+
+    /// Why these sizes cannot give an exponent, with what to change; nil when
+    /// they can. Every size is still measured and gated on its own.
+    static func unfittable(_ sizes: [Int]) -> String? {
+        guard let lo = sizes.min(), let hi = sizes.max() else { return nil }
+        let span = Double(hi) / Double(max(lo, 1)), count = Set(sizes).count
+        var problems: [String] = []
+        if count < minimumSizes { problems.append("\(count) sizes (a fit needs at least \(minimumSizes))") }
+        if span < minimumSpan {
+            problems.append(String(format: "a span of %.3g× (%d–%d; a fit needs at least %g×)", span, lo, hi, minimumSpan))
+        }
+        guard !problems.isEmpty else { return nil }
+        var fixes: [String] = []
+        if span < minimumSpan { fixes.append("a size of at least \(Int((Double(lo) * minimumSpan).rounded(.up)))") }
+        if count < minimumSizes { fixes.append("sizes between \(lo) and \(max(hi, Int(Double(lo) * minimumSpan)))") }
+        return "no complexity exponent: " + problems.joined(separator: " and ") + "; add " + fixes.joined(separator: " and ")
     }
 
     /// The most specific of the flagged functions: not a caller (by the heaviest

@@ -32,6 +32,7 @@ public enum Detectors {
             let explained = !(specific + complexity.findings).filter { $0.severity == .error }.isEmpty
             findings += specific + hot.findings.filter { $0.kind == .hotspotShift || !explained }
         }
-        return Result(findings: findings, excusedFunctions: excused, complexity: complexity.report)
+        return Result(findings: HotspotDetector.mergedAcrossSizes(findings), excusedFunctions: excused,
+                      complexity: complexity.report)
     }
 }

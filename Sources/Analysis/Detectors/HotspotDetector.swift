@@ -71,12 +71,13 @@ public enum HotspotDetector {
             }
             regressed.append(f)
         }
+        let modules = Dictionary(functions.map { ($0.name, $0.module) }) { a, _ in a }
         for f in culprits(regressed, in: now.cpuProfile) {
             let growth = f.timeRatio.map { String(format: " (%+.1f%%)", ($0 - 1) * 100) } ?? ""
+            let path = now.cpuProfile?.heaviestPath(to: f.name) ?? [f.name]
             findings.append(Finding(
-                kind: .hotspot, severity: .error, function: f.name,
-                callPath: now.cpuProfile?.heaviestPath(to: f.name) ?? [f.name], size: now.size,
-                summary: "\(f.name) costs \(signed(f.deltaSeconds))/run more CPU\(growth): "
+                kind: .hotspot, severity: .error, function: f.name, callPath: path, size: now.size,
+                summary: "\(described(f, path: path, modules: modules)) costs \(signed(f.deltaSeconds))/run more CPU\(growth): "
                     + String(format: "%.1f%% of samples, was %.1f%%", f.currentShare, f.baselineShare),
                 evidence: [.init("delta_seconds_per_run", f.deltaSeconds, "s"), .init("odds_ratio", f.oddsRatio, ""),
                            .init("share_points", f.deltaPoints, "pp"), .init("adjusted_p", f.adjustedPValue, "")],
@@ -84,6 +85,49 @@ public enum HotspotDetector {
         }
         if regressed.isEmpty, let attributed = attribute(comparison, functions, now: now) { findings.append(attributed) }
         return (findings, excused)
+    }
+
+    /// The culprit as a reader recognises it: a library function with its
+    /// library and the nearest frame of the program's own code above it
+    /// (`sqlite3VdbeExec (libsqlite3.so.0) called from sqlite3+0x200c3`), an
+    /// own function by its name.
+    static func described(_ f: FunctionComparison, path: [String], modules: [String: String]) -> String {
+        guard isLibrary(f.module) else { return f.name }
+        let caller = path.dropLast().reversed().first { name in
+            guard !roots.contains(String(WaitCategory.base(name))) else { return false }
+            let module = modules[name] ?? (name.contains("+0x") ? name.components(separatedBy: "+0x")[0] : nil)
+            return module.map { !isLibrary($0) } ?? false
+        }
+        return "\(f.name) (\(f.module))" + (caller.map { " called from \($0)" } ?? "")
+    }
+
+    /// One finding per cause: the same function's hotspot at several sizes
+    /// is one finding (at the size where it cost most), listing the sizes.
+    public static func mergedAcrossSizes(_ findings: [Finding]) -> [Finding] {
+        var out: [Finding] = []
+        var seen: [String: Int] = [:]
+        var sizes: [String: [Int]] = [:]
+        func delta(_ f: Finding) -> Double { f.evidence.first { $0.name == "delta_seconds_per_run" }?.value ?? 0 }
+        for f in findings {
+            guard f.kind == .hotspot, let size = f.size else {
+                out.append(f)
+                continue
+            }
+            sizes[f.function, default: []].append(size)
+            if let i = seen[f.function] {
+                if delta(f) > delta(out[i]) { out[i] = f }
+            } else {
+                seen[f.function] = out.count
+                out.append(f)
+            }
+        }
+        for (function, i) in seen {
+            let all = sizes[function] ?? []
+            guard all.count > 1 else { continue }
+            out[i].summary += "; also regressed at size" + (all.count > 2 ? "s " : " ")
+                + all.filter { $0 != out[i].size }.sorted().map(String.init).joined(separator: ", ")
+        }
+        return out
     }
 
     /// The program's CPU time (or a wall time that CPU time explains)
