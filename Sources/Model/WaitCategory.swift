@@ -29,7 +29,14 @@ public enum WaitCategory: String, Codable, Sendable, CaseIterable {
         "pthread_mutex_lock", "__pthread_mutex_lock", "__lll_lock_wait", "__lll_lock_wait_private",
         "pthread_cond_wait", "__pthread_cond_wait", "pthread_cond_timedwait", "__pthread_cond_timedwait",
         "pthread_cond_clockwait", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait", "__new_sem_wait",
-        "__futex_abstimed_wait_common",
+        "__futex_abstimed_wait_common", "sem_timedwait", "sem_clockwait", "__new_sem_wait_slow64", "__new_sem_wait_slow",
+    ]
+    /// Lock-category primitives that wait for a signal (a condition variable,
+    /// a semaphore), not for a mutex to be released.
+    public static let signalWaits: Set<String> = [
+        "pthread_cond_wait", "__pthread_cond_wait", "pthread_cond_timedwait", "__pthread_cond_timedwait",
+        "pthread_cond_clockwait", "sem_wait", "__new_sem_wait", "sem_timedwait", "sem_clockwait",
+        "__new_sem_wait_slow64", "__new_sem_wait_slow",
     ]
     static let joinFrames: Set<String> = [
         "pthread_join", "__pthread_join", "__pthread_clockjoin_ex", "pthread_timedjoin_np", "__pthread_timedjoin_np",

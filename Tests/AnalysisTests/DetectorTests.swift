@@ -38,6 +38,28 @@ import Testing
         #expect(BusyPollingDetector.detect(size, policy: .fail).isEmpty)
     }
 
+    /// Workers waiting on a semaphore for jobs while the run computes longer
+    /// are idle, a warning; the same waits with the CPU time flat are contention.
+    @Test func workersWaitingForWorkAreIdleWhenTheRunComputesLonger() {
+        let off = Self.profile([
+            (["uv-worker", "start_thread", "worker", "sem_wait@@GLIBC_2.34", "__new_sem_wait_slow64",
+              "__futex_abstimed_wait_common", "[off-cpu: sleeping]"], 1_300_000_000),
+        ], unit: .nanoseconds)
+        var size = SizeResult(size: nil, runs: [Self.run(metrics: ["wall_time": 0.45])], cpuProfile: nil, offCPUProfile: off)
+        size.wakerProfile = nil
+        let waits = MetricComparison(metric: "offcpu.lock_wait", unit: "s", size: nil, gated: false, baselineMedian: 0.6,
+                                     currentMedian: 1.3, comparison: nil, verdict: .regressed, note: nil)
+        let wall = ContentionExplanationTests.compared("wall_time", 0.21, 0.45, .regressed)
+        let busier = ContentionExplanationTests.compared("cpu_time", 0.20, 0.43, .regressed)
+        let idle = WaitingDetector.detect(size, metrics: [waits, wall, busier])
+        #expect(idle.map(\.kind) == [.idle])
+        #expect(idle.first?.function == "worker" && idle.first?.severity == .warning)
+        #expect(idle.first?.summary.hasPrefix("threads idle 1.300 s/run waiting for work in worker → sem_wait@@GLIBC_2.34") == true,
+                "\(idle.map(\.summary))")
+        let flat = ContentionExplanationTests.compared("cpu_time", 0.20, 0.21, .pass)
+        #expect(WaitingDetector.detect(size, metrics: [waits, wall, flat]).map(\.kind) == [.contention])
+    }
+
     @Test func lockContentionNamesTheLockSiteAndTheWaker() {
         let off = Self.profile([
             (["w", "client", "acquire_connection", "pthread_cond_wait@@GLIBC_2.3.2", "futex_wait", "[off-cpu: sleeping]"], 5_000_000_000),

@@ -8,6 +8,8 @@ public struct Finding: Codable, Sendable, Equatable {
         case leak
         case busyPolling = "busy_polling"
         case contention
+        /// threads waiting for work (a condition, a semaphore) because another thread got slower
+        case idle
         case ioWait = "io_wait"
         case networkWait = "network_wait"
         case hotspot

@@ -32,6 +32,18 @@ public enum WaitingDetector {
             let site = topSite(category, in: now.offCPUProfile)
             let waker = category == .lock ? site.flatMap { topWaker(of: $0.site, in: now.wakerProfile) } : nil
             let function = site?.site ?? "(unknown site)"
+            if category == .lock, let site, let busier = idleBecause(site.path, metrics: metrics, size: now.size) {
+                findings.append(Finding(
+                    kind: .idle, severity: .warning, function: function, callPath: site.path, size: now.size,
+                    summary: "threads idle \(seconds(current))/run waiting for work in \(function) → \(site.path.last ?? ""), "
+                        + "was \(seconds(before))" + (waker.map { "; work handed out by \($0)" } ?? "")
+                        + ": they wait longer because the run computes longer (CPU time \(signed(busier.cpu))/run of "
+                        + "the \(signed(busier.wall))/run wall-time rise), not because they queue for a lock",
+                    evidence: [.init("idle_wait_per_run", current, "s"), .init("baseline_idle_wait_per_run", before, "s"),
+                               .init("cpu_time_rise_per_run", busier.cpu, "s"), .init("wall_time_rise_per_run", busier.wall, "s")],
+                    hint: "nothing to fix in the waiting threads: the CPU-time finding, if any, names what got slower"))
+                continue
+            }
             let what: String, kind: Finding.Kind, hint: String
             switch category {
             case .lock:
@@ -59,6 +71,23 @@ public enum WaitingDetector {
                 hint: hint))
         }
         return findings
+    }
+
+    /// Idle, not contention: the waits are for a signal (a condition
+    /// variable, a semaphore: work handed out), not for a mutex, and the run
+    /// got longer because it computed more — CPU time rose by at least half
+    /// the wall-time rise, so the waiting threads wait on the thread that got
+    /// slower. Threads queueing for a busy pool (api-pool: wall ×7.7, CPU
+    /// +38 ms of +628 ms) stay contention.
+    static func idleBecause(_ path: [String], metrics: [MetricComparison], size: Int?) -> (cpu: Double, wall: Double)? {
+        guard let primitive = path.last, WaitCategory.signalWaits.contains(String(WaitCategory.base(primitive))),
+              let wall = metrics.named(Metric.wallTime.id, size: size), let wallNow = wall.currentMedian,
+              let wallBefore = wall.baselineMedian,
+              let cpu = metrics.named(Metric.cpuTime.id, size: size), cpu.verdict == .regressed,
+              let cpuNow = cpu.currentMedian, let cpuBefore = cpu.baselineMedian else { return nil }
+        let wallRise = wallNow - wallBefore, cpuRise = cpuNow - cpuBefore
+        guard wallRise > 0, cpuRise >= 0.5 * wallRise else { return nil }
+        return (cpuRise, wallRise)
     }
 
     /// The heaviest waiting site of a category in an off-CPU profile.
