@@ -26,3 +26,18 @@ public struct Frame: Hashable, Codable, Sendable {
         self.resolved = resolved
     }
 }
+
+extension Frame {
+    /// Entry frames every stack of a program or thread passes through. Their
+    /// inclusive cost is the program's (or the thread's) CPU time, which the
+    /// metrics judge; as functions they say nothing and are never a culprit.
+    public static let entryRoots: Set<String> = [
+        "_start", "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main", "start_thread", "clone",
+        "clone3", "__clone", "__clone3", "__clone_internal",
+    ]
+
+    /// `name` (without a symbol version, `@@GLIBC_2.34`) is an entry frame.
+    public static func isEntryRoot(_ name: String) -> Bool {
+        entryRoots.contains(String(name.split(separator: "@", maxSplits: 1).first ?? Substring(name)))
+    }
+}

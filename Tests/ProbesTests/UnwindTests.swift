@@ -68,6 +68,26 @@ struct UnwindTests {
     }
 }
 
+extension UnwindTests {
+    /// Samples inside a signal handler unwind through the kernel's signal
+    /// frame (glibc's __restore_rt) to the code the signal interrupted.
+    @Test func signalHandlerSamplesReachTheInterruptedCode() throws {
+        let exe = try Fixtures.c("signal_burn", extra: Self.noFramePointers)
+        let r = try Self.record([exe.path, "1.5"], probes: [.cpu])
+        let cpu = try #require(r.profile("cpu"))
+        var inHandler: UInt64 = 0, through: UInt64 = 0
+        for s in cpu.samples {
+            let names = Self.names(cpu, s)
+            guard let leaf = names.lastIndex(of: "in_handler") else { continue }
+            inHandler += s.value
+            if let loop = names.firstIndex(of: "main_loop"), loop < leaf, names.first == "_start" { through += s.value }
+        }
+        #expect(inHandler > 100, "enough handler samples for the share below: \(inHandler) of \(cpu.total)")
+        #expect(Double(through) >= 0.95 * Double(inHandler),
+                "\(through) of \(inHandler) handler samples unwind through the signal frame to main_loop and _start")
+    }
+}
+
 /// A real interpreter built without frame pointers (pyenv's CPython, whose
 /// code lives in libpython), against perf's own DWARF unwinding of the same
 /// workload.

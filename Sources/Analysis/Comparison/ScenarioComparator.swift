@@ -275,7 +275,9 @@ public enum ScenarioComparator {
         let total = Descriptive.mean(before.runs.filter { $0.cpuSamples > 0 }.map {
             Double($0.cpuSamples) * Double($0.cpuPeriodNanoseconds ?? 0) / 1e9 }) ?? 0
         var candidates: [FunctionComparison] = []
-        for key in Set(a.keys).union(b.keys).sorted(by: { ($0.name, $0.module) < ($1.name, $1.module) }) {
+        // entry frames (_start, start_thread) hold the program's whole CPU time: cpu_time judges it
+        for key in Set(a.keys).union(b.keys).sorted(by: { ($0.name, $0.module) < ($1.name, $1.module) })
+            where !Frame.isEntryRoot(key.name) {
             let x = a[key] ?? zeros(nA), y = b[key] ?? zeros(nB)
             guard max(x.samples, y.samples) >= minimumSamples else { continue }
             let meanA = Descriptive.mean(x.shares) ?? 0, meanB = Descriptive.mean(y.shares) ?? 0

@@ -145,7 +145,7 @@ public enum ComplexityDetector {
         var candidates = Set<String>()
         var totals: [String: UInt64] = [:]
         for run in largest.runs { for f in run.functions { totals[f.name, default: 0] += f.inclusiveSamples } }
-        for (name, total) in totals where total >= minimumSamples { candidates.insert(name) }
+        for (name, total) in totals where total >= minimumSamples && !Frame.isEntryRoot(name) { candidates.insert(name) }
         for name in candidates.sorted() {
             var fx: [Double] = [], fy: [Double] = []
             var sizesWithData = 0

@@ -20,16 +20,10 @@ public enum HotspotDetector {
         module.hasPrefix("[") || module.hasPrefix("lib") || module.hasPrefix("ld-linux") || module.hasPrefix("ld.so")
     }
 
-    /// Frames every stack passes through on its way to the code that costs.
-    static let roots: Set<String> = [
-        "_start", "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main", "start_thread", "clone",
-        "clone3", "__clone", "__clone3", "__clone_internal",
-    ]
-
     /// A frame that names no function: an address the symbols did not cover
     /// (`prog+0x1234`, `[unknown]`), or a root of every stack.
     static func isGuess(_ name: String) -> Bool {
-        name.hasPrefix("[") || name.contains("+0x") || roots.contains(String(WaitCategory.base(name)))
+        name.hasPrefix("[") || name.contains("+0x") || Frame.isEntryRoot(name)
     }
 
     /// The regressed functions worth naming, heaviest first: resolved
@@ -39,7 +33,7 @@ public enum HotspotDetector {
         let named = regressed.filter { !isGuess($0.name) }
         let own = named.filter { !isLibrary($0.module) }
         let pool = !own.isEmpty ? own : !named.isEmpty ? named
-            : regressed.filter { !roots.contains(String(WaitCategory.base($0.name))) }
+            : regressed.filter { !Frame.isEntryRoot($0.name) }
         let paths = Dictionary(pool.map { ($0.name, profile?.heaviestPath(to: $0.name) ?? [$0.name]) }) { a, _ in a }
         let unexplained = pool.filter { f in
             !pool.contains { g in
@@ -94,7 +88,7 @@ public enum HotspotDetector {
     static func described(_ f: FunctionComparison, path: [String], modules: [String: String]) -> String {
         guard isLibrary(f.module) else { return f.name }
         let caller = path.dropLast().reversed().first { name in
-            guard !roots.contains(String(WaitCategory.base(name))) else { return false }
+            guard !Frame.isEntryRoot(name) else { return false }
             let module = modules[name] ?? (name.contains("+0x") ? name.components(separatedBy: "+0x")[0] : nil)
             return module.map { !isLibrary($0) } ?? false
         }
