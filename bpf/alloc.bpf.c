@@ -124,6 +124,27 @@ static __always_inline void heap_add(__s64 delta)
 	}
 }
 
+/* The bytes a site holds change by `delta` (weighted); keeps its peak. */
+static __always_inline void site_live_add(struct fg_alloc_site_value *v, __s64 delta)
+{
+	__s64 now = __sync_fetch_and_add(&v->live, delta) + delta;
+	for (int i = 0; i < 4; i++) {
+		__s64 seen = v->peak;
+		if (now <= seen || __sync_val_compare_and_swap(&v->peak, seen, now) == seen)
+			break;
+	}
+}
+
+/* The same for the site of a live allocation leaving or coming back. */
+static __always_inline void site_live(__u32 tgid, const struct fg_alloc_info *info, __s64 delta)
+{
+	struct fg_alloc_site_key site = { .tgid = tgid, .gen = info->gen, .user_stack = info->user_stack,
+					  .func = info->func };
+	struct fg_alloc_site_value *v = bpf_map_lookup_elem(&sites, &site);
+	if (v)
+		site_live_add(v, delta);
+}
+
 /* A new live allocation: into `outstanding` and every total. */
 static __always_inline void record_alloc(__u32 tgid, __u32 gen, __u64 addr, __u64 size, __u64 weight,
 					 __u64 stack, __u32 func, __u32 space)
@@ -139,12 +160,16 @@ static __always_inline void record_alloc(__u32 tgid, __u32 gen, __u64 addr, __u6
 	/* a block at this address we still hold was released where we could not
 	 * see it (a path no probe covers): it is gone now */
 	struct fg_alloc_info *stale = bpf_map_lookup_elem(&outstanding, &key);
-	if (stale)
+	if (stale) {
 		heap_add(-(__s64)(stale->size * stale->weight));
+		site_live(tgid, stale, -(__s64)(stale->size * stale->weight));
+	}
 	heap_add(bytes);
+	bool kept = true;
 	if (bpf_map_update_elem(&outstanding, &key, &info, BPF_ANY) != 0) {
 		heap_add(-(__s64)bytes);
 		count_stat(FG_ALLOC_OUTSTANDING_FULL);
+		kept = false;
 	}
 
 	struct fg_alloc_func_stats *f = bpf_map_lookup_elem(&funcs, &func);
@@ -170,6 +195,9 @@ static __always_inline void record_alloc(__u32 tgid, __u32 gen, __u64 addr, __u6
 	}
 	__sync_fetch_and_add(&v->count, weight);
 	__sync_fetch_and_add(&v->bytes, bytes);
+	/* only what `outstanding` holds can be freed again */
+	if (kept)
+		site_live_add(v, (__s64)bytes);
 }
 
 /* Takes a live allocation out of `outstanding`; copies it to *out when given.
@@ -184,6 +212,7 @@ static __always_inline bool take_alloc(__u32 tgid, __u64 addr, __u32 space, stru
 	if (bpf_map_delete_elem(&outstanding, &key) != 0)
 		return false; /* another thread freed it first (a double free) */
 	heap_add(-(__s64)(copy.size * copy.weight));
+	site_live(tgid, &copy, -(__s64)(copy.size * copy.weight));
 	if (out)
 		*out = copy;
 	return true;
@@ -225,6 +254,8 @@ static __always_inline void record_unmap(__u32 tgid, __u64 addr, __u64 len)
 	if (bpf_map_update_elem(&outstanding, &key, &info, BPF_ANY) != 0) {
 		heap_add(-(__s64)(info.size * info.weight));
 		count_stat(FG_ALLOC_OUTSTANDING_FULL);
+	} else {
+		site_live(tgid, &info, (__s64)(info.size * info.weight));
 	}
 }
 
@@ -299,7 +330,8 @@ int BPF_KRETPROBE(on_alloc_return)
 		if (p.has_old) {
 			struct fg_alloc_key key = { .tgid = tgid, .space = 0, .addr = p.arg_ptr };
 			heap_add(p.old.size * p.old.weight);
-			bpf_map_update_elem(&outstanding, &key, &p.old, BPF_ANY);
+			if (bpf_map_update_elem(&outstanding, &key, &p.old, BPF_ANY) == 0)
+				site_live(tgid, &p.old, (__s64)(p.old.size * p.old.weight));
 		}
 		struct fg_alloc_func_stats *f = func < FG_ALLOC_MAX_FUNCS ? bpf_map_lookup_elem(&funcs, &func) : 0;
 		if (f)

@@ -77,6 +77,8 @@ struct fg_alloc_site_key {
 struct fg_alloc_site_value {
 	__u64 count; /* weighted */
 	__u64 bytes; /* weighted */
+	__s64 live;  /* weighted bytes from this site still allocated */
+	__s64 peak;  /* the most `live` has been: what the site retained at its height */
 };
 
 /* Value of `funcs`, indexed by function. */
@@ -132,7 +134,7 @@ enum fg_alloc_stat {
 _Static_assert(sizeof(struct fg_alloc_key) == 16, "fg_alloc_key ABI");
 _Static_assert(sizeof(struct fg_alloc_info) == 40, "fg_alloc_info ABI");
 _Static_assert(sizeof(struct fg_alloc_site_key) == 24, "fg_alloc_site_key ABI");
-_Static_assert(sizeof(struct fg_alloc_site_value) == 16, "fg_alloc_site_value ABI");
+_Static_assert(sizeof(struct fg_alloc_site_value) == 32, "fg_alloc_site_value ABI");
 _Static_assert(sizeof(struct fg_alloc_func_stats) == 32, "fg_alloc_func_stats ABI");
 _Static_assert(sizeof(struct fg_alloc_pending) == 88, "fg_alloc_pending ABI");
 

@@ -47,7 +47,7 @@ struct AllocationAssembler {
         }
         let sites = raw.sites.filter { !($0.pid == heldPid && $0.generation == 0) }.map { s in
             AllocationSiteTotal(pid: s.pid, frames: stackFrames(s.pid, s.generation, s.stack, s.function),
-                                function: names[s.function], count: s.count, bytes: s.bytes)
+                                function: names[s.function], count: s.count, bytes: s.bytes, peakBytes: s.peakBytes)
         }
         let (leaks, runtime) = AllocationGrouping.group(outstanding: outstanding, sites: sites)
         let functions = raw.functions.enumerated().compactMap { i, f -> AllocatorFunctionTotals? in
@@ -68,7 +68,7 @@ struct AllocationAssembler {
             mode: sampleEvery == nil ? .exact : .sampled, library: plan.library, sampleEveryBytes: sampleEvery,
             traced: plan.traced, functions: functions, topByBytes: AllocationGrouping.top(sites, byBytes: true),
             topByCount: AllocationGrouping.top(sites, byBytes: false), leaks: leaks, runtime: runtime,
-            peakOutstandingBytes: raw.peakBytes, counters: raw.counters, notes: notes)
+            retained: AllocationGrouping.retained(sites), peakOutstandingBytes: raw.peakBytes, counters: raw.counters, notes: notes)
         let leaked = outstanding.filter { !AllocationGrouping.isRuntime(site: AllocationGrouping.site($0.frames)) }
         return (report, [profile("alloc", sites.map { ($0.pid, $0.frames, $0.bytes) }),
                          profile("leak", leaked.map { ($0.pid, $0.frames, Double($0.size) * $0.weight) })])

@@ -28,13 +28,16 @@ public struct AllocationSiteTotal: Sendable, Equatable {
     public var function: String
     public var count: Double
     public var bytes: Double
+    /// The most its allocations held at once during the run (freed or not at exit).
+    public var peakBytes: Double
 
-    public init(pid: Int32, frames: [Frame], function: String, count: Double, bytes: Double) {
+    public init(pid: Int32, frames: [Frame], function: String, count: Double, bytes: Double, peakBytes: Double = 0) {
         self.pid = pid
         self.frames = frames
         self.function = function
         self.count = count
         self.bytes = bytes
+        self.peakBytes = peakBytes
     }
 }
 
@@ -115,6 +118,27 @@ public enum AllocationGrouping {
         }
         let sorted = groups.values.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
         return (sorted.filter { !isRuntime(site: $0.site) }, sorted.filter { isRuntime(site: $0.site) })
+    }
+
+    /// What the program's own allocation paths held at their height, whether
+    /// or not it was freed by exit: a cache that grows while the program runs
+    /// and is released at exit (as a garbage-collected runtime does) shows
+    /// here and not among the leaks. `bytes` is the peak (summed over the
+    /// stacks of one path, an upper bound when their peaks fell apart),
+    /// `calls` the allocations the path made. Runtime paths left out.
+    public static func retained(_ sites: [AllocationSiteTotal], limit: Int = 10) -> [LeakGroup] {
+        var groups: [Key: LeakGroup] = [:]
+        for s in sites where s.peakBytes > 0 {
+            let key = Key(site: site(s.frames), function: s.function)
+            var g = groups[key] ?? LeakGroup(site: key.site, function: s.function, bytes: 0, count: 0, calls: 0, pids: [],
+                                             firstSeconds: 0, lastSeconds: 0)
+            g.bytes += s.peakBytes
+            g.calls += s.count
+            if !g.pids.contains(s.pid) { g.pids.append(s.pid) }
+            groups[key] = g
+        }
+        return Array(groups.values.filter { !isRuntime(site: $0.site) }
+            .sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(limit))
     }
 
     /// The `limit` heaviest stacks by bytes or by count, merged over processes.

@@ -30,6 +30,10 @@ public struct AllocationReport: Codable, Sendable, Equatable {
     /// Outstanding at the end and allocated by the runtime for itself (stdio buffers, TLS, thread
     /// stacks, locale data): allocated once, never freed by design, not leaks.
     public var runtime: [LeakGroup]
+    /// What the program's own paths held at their height, freed by exit or not
+    /// (`AllocationGrouping.retained`): `bytes` is the peak. nil in recordings
+    /// made before it was kept.
+    public var retained: [LeakGroup]?
     /// Largest number of bytes outstanding at once in the tree, allocations before tracing excluded.
     public var peakOutstandingBytes: Double
     /// Informational counts (`untraced_frees`: frees of blocks allocated before tracing, …).
@@ -40,7 +44,7 @@ public struct AllocationReport: Codable, Sendable, Equatable {
     public init(mode: Mode, library: String, sampleEveryBytes: UInt64? = nil, traced: [String],
                 functions: [AllocatorFunctionTotals], topByBytes: [AllocationStack] = [],
                 topByCount: [AllocationStack] = [], leaks: [LeakGroup] = [], runtime: [LeakGroup] = [],
-                peakOutstandingBytes: Double = 0, counters: [String: Double] = [:], notes: [String] = []) {
+                retained: [LeakGroup]? = nil, peakOutstandingBytes: Double = 0, counters: [String: Double] = [:], notes: [String] = []) {
         self.mode = mode
         self.library = library
         self.sampleEveryBytes = sampleEveryBytes
@@ -50,6 +54,7 @@ public struct AllocationReport: Codable, Sendable, Equatable {
         self.topByCount = topByCount
         self.leaks = leaks
         self.runtime = runtime
+        self.retained = retained
         self.peakOutstandingBytes = peakOutstandingBytes
         self.counters = counters
         self.notes = notes

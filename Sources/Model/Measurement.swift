@@ -141,6 +141,9 @@ public struct RunMeasurement: Codable, Sendable {
     public var threads: [ThreadTime]?
     /// The alloc probe's largest leak candidates: bytes by call path (`LeakGroup.path`).
     public var leaks: [String: Double]? = nil
+    /// The alloc probe's paths by what they held at their height: peak bytes
+    /// and the allocations the path made, by call path (`LeakGroup.path`).
+    public var retained: [String: RetainedPath]? = nil
 
     public init(metrics: [String: Double], unavailable: [String: String] = [:], exit: TargetExit,
                 cpuSamples: UInt64, cpuPeriodNanoseconds: UInt64?, functions: [FunctionSamples],
@@ -228,5 +231,17 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
             out.append("flamegate \(other.flamegateVersion) → \(flamegateVersion)")
         }
         return out
+    }
+}
+
+/// One allocation path's height in a run: the most its allocations held at
+/// once, and how many allocations it made.
+public struct RetainedPath: Codable, Sendable, Equatable {
+    public var peakBytes: Double
+    public var calls: Double
+
+    public init(peakBytes: Double, calls: Double) {
+        self.peakBytes = peakBytes
+        self.calls = calls
     }
 }

@@ -38,6 +38,11 @@ extension RunMeasurement {
         leaks = r.allocations.map { a in
             Dictionary(a.leaks.prefix(Self.storedLeaks).map { ($0.path, $0.bytes) }) { $0 + $1 }
         }
+        retained = r.allocations?.retained.map { paths in
+            Dictionary(paths.prefix(Self.storedLeaks).map { ($0.path, RetainedPath(peakBytes: $0.bytes, calls: $0.calls)) }) {
+                RetainedPath(peakBytes: $0.peakBytes + $1.peakBytes, calls: $0.calls + $1.calls)
+            }
+        }
     }
 }
 

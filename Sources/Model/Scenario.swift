@@ -287,6 +287,9 @@ public struct Thresholds: Codable, Sendable, Equatable {
     /// Inclusive share rise, in percentage points.
     public var functionSharePoints: Double
     public var leakedBytes: UInt64
+    /// How much more an allocation path may hold at its height than in the
+    /// base, in every run, before it is growth (default 1 MiB).
+    public var retainedBytes: UInt64
     public var complexityExponent: Double
     public var ioP99: Double
     public var ipc: Double
@@ -297,17 +300,20 @@ public struct Thresholds: Codable, Sendable, Equatable {
     public var ipcExplicit: Bool
     public var busyPoll: Enforcement
 
-    static let keys = ["wall_time", "cpu_time", "function_share", "leaked_bytes", "complexity_exponent", "io_p99",
-                       "ipc", "busy_poll"]
+    static let keys = ["wall_time", "cpu_time", "function_share", "leaked_bytes", "retained_bytes",
+                       "complexity_exponent", "io_p99", "ipc", "busy_poll"]
+    public static let defaultRetainedBytes: UInt64 = 1 << 20
     static let defaultIPC = 0.02
 
     public init(wallTime: Double = 0.05, cpuTime: Double = 0.05, functionSharePoints: Double = 2,
-                leakedBytes: UInt64 = 0, complexityExponent: Double = 1.3, ioP99: Double = 0.10, ipc: Double? = nil,
+                leakedBytes: UInt64 = 0, retainedBytes: UInt64 = Thresholds.defaultRetainedBytes,
+                complexityExponent: Double = 1.3, ioP99: Double = 0.10, ipc: Double? = nil,
                 busyPoll: Enforcement = .fail) {
         self.wallTime = wallTime
         self.cpuTime = cpuTime
         self.functionSharePoints = functionSharePoints
         self.leakedBytes = leakedBytes
+        self.retainedBytes = retainedBytes
         self.complexityExponent = complexityExponent
         self.ioP99 = ioP99
         self.ipc = ipc ?? Self.defaultIPC
@@ -326,6 +332,8 @@ public struct Thresholds: Codable, Sendable, Equatable {
                                              Quantity.percentagePoints) ?? d.functionSharePoints
         leakedBytes = try c.quantity("leaked_bytes", expected: "a byte count like 0 or 64KiB", numbers: true,
                                      Quantity.bytes) ?? d.leakedBytes
+        retainedBytes = try c.quantity("retained_bytes", expected: "a byte count like 1MiB", numbers: true,
+                                       Quantity.bytes) ?? d.retainedBytes
         complexityExponent = try c.quantity("complexity_exponent", expected: "a number like 1.3", numbers: true) {
             Double($0).flatMap { $0 > 0 && $0 < 10 ? $0 : nil }
         } ?? d.complexityExponent
@@ -351,6 +359,7 @@ public struct Thresholds: Codable, Sendable, Equatable {
         try c.encode(Quantity.format(fraction: cpuTime), forKey: AnyKey("cpu_time"))
         try c.encode(Quantity.format(points: functionSharePoints), forKey: AnyKey("function_share"))
         try c.encode(leakedBytes, forKey: AnyKey("leaked_bytes"))
+        try c.encode(retainedBytes, forKey: AnyKey("retained_bytes"))
         try c.encode(complexityExponent, forKey: AnyKey("complexity_exponent"))
         try c.encode(Quantity.format(fraction: ioP99), forKey: AnyKey("io_p99"))
         if ipcExplicit { try c.encode(Quantity.format(fraction: ipc), forKey: AnyKey("ipc")) }

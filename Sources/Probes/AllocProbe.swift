@@ -168,6 +168,8 @@ public struct RawAllocations: Sendable {
         public var stack: UInt64
         public var count: Double
         public var bytes: Double
+        /// The most this stack's allocations held at once.
+        public var peakBytes: Double
     }
 
     public struct FunctionStats: Sendable {
@@ -247,7 +249,8 @@ struct RawAllocationsReader {
             remember(k.user_stack)
             result.sites.append(RawAllocations.Site(
                 pid: Int32(bitPattern: k.tgid), generation: k.gen, function: Int(k.func), stack: k.user_stack,
-                count: Double(v.count) / AllocProbe.weightOne, bytes: Double(v.bytes) / AllocProbe.weightOne))
+                count: Double(v.count) / AllocProbe.weightOne, bytes: Double(v.bytes) / AllocProbe.weightOne,
+                peakBytes: Double(max(v.peak, 0)) / AllocProbe.weightOne))
         }
     }
 

@@ -9,6 +9,13 @@ public enum Detectors {
         public var complexity: ComplexityReport?
     }
 
+    /// `retained_bytes`, no finer than a sampled alloc probe resolves: four
+    /// sampling intervals (a sampled height is an estimate).
+    static func retainedAllowance(_ scenario: Scenario) -> Double {
+        let t = Double(scenario.thresholds.retainedBytes)
+        return scenario.alloc.sampleEvery > 1 ? max(t, 4 * Double(scenario.alloc.sampleEvery)) : t
+    }
+
     public static func analyze(run: ScenarioRun, baseline: Baseline?, comparison: ScenarioComparison?) -> Result {
         let thresholds = run.scenario.thresholds
         var findings: [Finding] = []
@@ -23,7 +30,12 @@ public enum Detectors {
                 continue
             }
             specific += WaitingDetector.detect(size, metrics: comparison.metrics, thresholds: thresholds)
-            specific += LeakDetector.detect(size, before: baseline?.size(size.size), metrics: comparison.metrics)
+            let leaks = LeakDetector.detect(size, before: baseline?.size(size.size), metrics: comparison.metrics)
+            specific += leaks
+            // a path that leaks is the leak's finding; growth is memory held while running
+            specific += GrowthDetector.detect(size, before: baseline?.size(size.size),
+                                              allowance: retainedAllowance(run.scenario))
+                .filter { g in !leaks.contains { $0.function == g.function } }
             specific += IOLatencyDetector.detect(size, metrics: comparison.metrics)
             let hot = HotspotDetector.detect(comparison, now: size, before: baseline?.size(size.size))
             excused.formUnion(hot.excused)

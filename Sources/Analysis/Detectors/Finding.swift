@@ -6,6 +6,8 @@ public struct Finding: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         case complexity
         case leak
+        /// memory an allocation path holds while the program runs grew (freed at exit or not)
+        case growth
         case busyPolling = "busy_polling"
         case contention
         /// threads waiting for work (a condition, a semaphore) because another thread got slower
