@@ -12,24 +12,16 @@ import TestSupport
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
 struct GrowthTests {
     static func run(variant: String) throws -> (status: Int32, findings: [Finding], output: String) {
-        let dir = TestPaths.temporaryDirectory("growth-\(variant)")
         let source = TestPaths.root.appendingPathComponent("Tests/Fixtures/growing_cache.c").path
-        try """
+        let r = try VariantRun.run("""
             name: tile-cache
             build: cc -O2 -g -o growing_cache \(source)
             run:
               command: [./growing_cache, --variant, "${VARIANT:-good}"]
               timeout: 30s
             repetitions: 5
-            """.write(to: dir.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
-        let json = dir.appendingPathComponent("results.json")
-        var env = ProcessInfo.processInfo.environment
-        env["VARIANT"] = variant
-        let r = try CLI.run(["run", dir.appendingPathComponent("s.yaml").path, "--base-env", "VARIANT=good",
-                             "--baselines", TestPaths.temporaryDirectory("growth-none").path, "--json", json.path,
-                             "--no-color"], environment: env)
-        let report = try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json))
-        return (r.status, report.scenarios.flatMap(\.findings), r.stdout + r.stderr)
+            """, variant: variant, in: "growth")
+        return (r.status, r.report.scenarios.flatMap(\.findings), r.output)
     }
 
     @Test func aCacheThatGrowsIsFoundAlthoughFreedAtExit() throws {

@@ -11,25 +11,17 @@ import TestSupport
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
 struct IdlePoolTests {
     @Test func idleWorkersAreNotContentionAndTheSlowerThreadIsNamed() throws {
-        let dir = TestPaths.temporaryDirectory("idle-pool")
         let source = TestPaths.root.appendingPathComponent("Tests/Fixtures/idle_pool.c").path
-        try """
+        let (status, report, output) = try VariantRun.run("""
             name: idle-pool
             build: cc -O2 -g -pthread -o idle_pool \(source)
             run:
               command: [./idle_pool, --variant, "${VARIANT:-good}"]
               timeout: 30s
             repetitions: 10
-            """.write(to: dir.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
-        let json = dir.appendingPathComponent("results.json")
-        var env = ProcessInfo.processInfo.environment
-        env["VARIANT"] = "bad"
-        let r = try CLI.run(["run", dir.appendingPathComponent("s.yaml").path, "--base-env", "VARIANT=good",
-                             "--baselines", TestPaths.temporaryDirectory("idle-pool-none").path, "--json", json.path,
-                             "--no-color"], environment: env)
-        let report = try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json))
+            """, variant: "bad", in: "idle-pool")
         let findings = report.scenarios.flatMap(\.findings)
-        #expect(r.status == 1, "the main thread's 3× longer computation regresses: \(r.stdout)\n\(r.stderr)")
+        #expect(status == 1, "the main thread's 3× longer computation regresses: \(output)")
         #expect(!findings.contains { $0.kind == .contention }, "\(findings.map(\.summary))")
         #expect(findings.contains { $0.kind == .hotspot && $0.function == "crunch" && $0.severity == .error },
                 "\(findings.map(\.summary))")

@@ -13,8 +13,7 @@ import TestSupport
 struct InterpreterFindingsTests {
     @Test func busyWaitOnTheClockIsBusyPolling() throws {
         let python = try #require(Interpreters.python312)
-        let dir = TestPaths.temporaryDirectory("py-busy")
-        try """
+        let script = """
             import os, time
             def wait_until(deadline):
                 if os.environ.get("VARIANT") == "bad":
@@ -23,8 +22,8 @@ struct InterpreterFindingsTests {
                 else:
                     time.sleep(max(0.0, deadline - time.time()))
             wait_until(time.time() + 0.4)
-            """.write(to: dir.appendingPathComponent("wait.py"), atomically: true, encoding: .utf8)
-        try """
+            """
+        let (status, report, output) = try VariantRun.run("""
             name: py-wait
             run:
               command: [\(python), wait.py]
@@ -32,17 +31,10 @@ struct InterpreterFindingsTests {
             repetitions: 5
             thresholds:
               busy_poll: fail
-            """.write(to: dir.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
-        let json = dir.appendingPathComponent("results.json")
-        var env = ProcessInfo.processInfo.environment
-        env["VARIANT"] = "bad"
-        let r = try CLI.run(["run", dir.appendingPathComponent("s.yaml").path, "--base-env", "VARIANT=good",
-                             "--baselines", TestPaths.temporaryDirectory("py-busy-none").path, "--json", json.path,
-                             "--no-color"], environment: env)
-        let report = try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json))
+            """, variant: "bad", in: "py-busy", files: ["wait.py": script])
         let findings = report.scenarios.flatMap(\.findings)
         let busy = findings.first { $0.kind == .busyPolling }
-        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        #expect(status == 1, "\(output)")
         #expect(busy != nil, "findings: \(findings.map(\.summary))")
         if let busy {
             // the clock read inside the interpreter (time_time → … → clock_gettime), not _start or [unknown]
