@@ -24,10 +24,11 @@ BIN := .build/debug/flamegate
 # Debian packages: build (libbpf, libelf, libdw, zlib, bpftool), tests (perf,
 # bpftrace and valgrind are the independent references tests compare against;
 # chromium opens the HTML report; protoc, python3-protobuf and pprof's
-# profile.proto read the pprof files back).
+# profile.proto read the pprof files back; sqlite3 is a program of the
+# real-world suite, scenarios/real/).
 DEB_PACKAGES := libbpf-dev libelf-dev libdw-dev zlib1g-dev bpftool linux-perf bpftrace \
 	valgrind libjson-c-dev gcc make xxd \
-	chromium protobuf-compiler python3-protobuf golang-github-google-pprof-dev
+	chromium protobuf-compiler python3-protobuf golang-github-google-pprof-dev sqlite3
 
 .PHONY: build deps bpf tracefs demo demo-good test bench accuracy clean
 .SECONDARY: $(BPF_OBJS)

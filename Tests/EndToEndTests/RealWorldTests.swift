@@ -1,0 +1,45 @@
+import Analysis
+import Foundation
+import Model
+import Reports
+import Testing
+import TestSupport
+
+/// The real-world suite under `scenarios/real/`: regressions in programs
+/// nobody on the team wrote, each bad form against its good form in the same
+/// run (as `make demo` runs them), each caught with a culprit a user of that
+/// program recognises; the good forms against themselves pass.
+@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built && FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"),
+                             "needs root, the built binary and Debian's sqlite3"))
+struct RealWorldTests {
+    static func run(variant: String) throws -> (status: Int32, report: RunReport, output: String) {
+        let json = TestPaths.temporaryDirectory("real-\(variant)").appendingPathComponent("results.json")
+        var env = ProcessInfo.processInfo.environment
+        env["VARIANT"] = variant
+        let r = try CLI.run(["run", TestPaths.root.appendingPathComponent("scenarios/real").path, "--base-env", "VARIANT=good",
+                             "--baselines", TestPaths.temporaryDirectory("real-no-baselines").path, "--json", json.path,
+                             "--no-color"], environment: env)
+        return (r.status, try JSONFormat.decoder().decode(RunReport.self, from: Data(contentsOf: json)), r.stdout + r.stderr)
+    }
+
+    /// A lookup by a column without an index: Debian's sqlite3 CLI (stripped)
+    /// spends the rise in libsqlite3's virtual machine, named with the CLI's
+    /// frame that called it — not `sqlite3+0x…` alone, and once.
+    @Test func badFormsAreCaughtWithTheirCulpritAndGoodFormsPass() throws {
+        let bad = try Self.run(variant: "bad")
+        #expect(bad.status == 1, "\(bad.output)")
+        let sqlite = try #require(bad.report.scenarios.first { $0.name == "sqlite-index" })
+        #expect(sqlite.outcome == .regressed)
+        let hot = sqlite.findings.filter { $0.kind == .hotspot && $0.severity == .error }
+        #expect(hot.first?.function == "sqlite3VdbeExec", "\(hot.map(\.summary))")
+        #expect(hot.first?.summary.hasPrefix("sqlite3VdbeExec (libsqlite3.so") == true
+                    && hot.first?.summary.contains(" called from sqlite3+0x") == true, "\(hot.map(\.summary))")
+        #expect(!hot.contains { $0.function.contains("+0x") || Frame.isEntryRoot($0.function) }, "\(hot.map(\.summary))")
+        #expect(Set(hot.map(\.function)).count == hot.count, "one finding per cause: \(hot.map(\.summary))")
+
+        let good = try Self.run(variant: "good")
+        #expect(good.status == 0, "\(good.output)")
+        #expect(good.report.scenarios.allSatisfy { $0.findings.filter { $0.severity == .error }.isEmpty },
+                "\(good.report.scenarios.flatMap(\.findings).map(\.summary))")
+    }
+}
