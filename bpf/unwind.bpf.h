@@ -88,7 +88,6 @@ struct fg_unwind_walk {
 	__u8 leaf_by_table;
 	__u8 vma_busy;  /* bpf_find_vma refused (its one use in interrupt context is spent) */
 	__u32 gen;      /* the process's exec generation */
-	__u32 table_frames, fp_frames;
 	__u32 ended;    /* fg_unwind_stat slot that ended the walk; FG_UNWIND_COMPLETE when the root was reached */
 };
 
@@ -195,7 +194,6 @@ static __always_inline int fg_learn(struct fg_unwind_walk *w, struct fg_unwind_s
 	if (w->vma_busy)
 		return FG_UNWIND_CUT_BUSY;
 	struct fg_vma_found f = {};
-	fg_unwind_count(FG_UNWIND_VMA_CALLS, 1);
 	long r = bpf_find_vma(bpf_get_current_task_btf(), address, fg_unwind_vma, &f, 0);
 	if (r == -EBUSY) {
 		w->vma_busy = 1;
@@ -341,7 +339,6 @@ static __always_inline long fg_unwind_fp(struct fg_unwind_walk *w)
 	w->bp = saved[0];
 	w->pc = saved[1];
 	w->exact = 0;
-	w->fp_frames++;
 	if (w->pc == 0) {
 		w->ended = FG_UNWIND_COMPLETE;
 		return 1;
@@ -416,13 +413,11 @@ static long fg_unwind_step(__u64 index, void *data)
 		w->sp = regs[5];
 		w->pc = regs[6];
 		w->exact = 1;
-		w->table_frames++;
 		if (d == 0)
 			w->leaf_by_table = 1;
 		return 0;
 	}
 	case FG_UNWIND_CFA_END:
-		w->table_frames++;
 		w->ended = FG_UNWIND_COMPLETE;
 		return 1;
 	default:
@@ -457,7 +452,6 @@ static long fg_unwind_step(__u64 index, void *data)
 	w->sp = cfa;
 	w->pc = ra;
 	w->exact = 0;
-	w->table_frames++;
 	if (d == 0)
 		w->leaf_by_table = 1;
 	if (ra == 0) {
@@ -496,8 +490,6 @@ static __always_inline __u32 fg_unwind_user(struct fg_stack *s, struct fg_unwind
 		s->flags = FG_STACK_LEAF_BY_TABLE;
 	fg_unwind_count(FG_UNWIND_STACKS, 1);
 	fg_unwind_count(w->ended ? w->ended : FG_UNWIND_CUT_DEPTH, 1);
-	fg_unwind_count(FG_UNWIND_TABLE_FRAMES, w->table_frames);
-	fg_unwind_count(FG_UNWIND_FP_FRAMES, w->fp_frames);
 	return s->depth;
 #else
 	return 0;

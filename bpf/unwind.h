@@ -71,19 +71,16 @@ struct fg_unwind_request {
 enum fg_unwind_stat {
 	FG_UNWIND_STACKS = 0,        /* user stacks unwound */
 	FG_UNWIND_COMPLETE = 1,      /* ... that reached the outermost frame */
-	FG_UNWIND_TABLE_FRAMES = 2,  /* frames found with an unwind table */
-	FG_UNWIND_FP_FRAMES = 3,     /* frames found with frame pointers (no table for the code) */
-	FG_UNWIND_CUT_PENDING = 4,   /* stacks cut or guessed while a table was being built */
-	FG_UNWIND_CUT_NO_TABLE = 5,  /* cut where code without a table had no frame pointer */
-	FG_UNWIND_CUT_UNSUPPORTED = 6, /* cut at a CFI rule the unwinder does not evaluate */
-	FG_UNWIND_CUT_READ = 7,      /* cut: stack memory could not be read */
-	FG_UNWIND_CUT_DEPTH = 8,     /* cut at the depth limit (FG_MAX_STACK_DEPTH frames) */
-	FG_UNWIND_CUT_BUSY = 9,      /* cut: the address space was locked (mmap in progress) */
-	FG_UNWIND_CUT_UNMAPPED = 10, /* cut: a return address outside every mapping */
-	FG_UNWIND_REQUESTS_LOST = 11, /* table requests dropped (ring full): retried later */
-	FG_UNWIND_NOT_STARTED = 12,  /* the leaf's stack was not readable yet: a sample inside execve */
-	FG_UNWIND_VMA_CALLS = 13,    /* bpf_find_vma calls (a mapping not learned yet) */
-	FG_UNWIND_STAT_MAX = 14,
+	FG_UNWIND_CUT_PENDING = 2,   /* stacks cut while a table was being built */
+	FG_UNWIND_CUT_NO_TABLE = 3,  /* cut where code without a table had no frame pointer */
+	FG_UNWIND_CUT_UNSUPPORTED = 4, /* cut at a CFI rule the unwinder does not evaluate */
+	FG_UNWIND_CUT_READ = 5,      /* cut: stack memory could not be read */
+	FG_UNWIND_CUT_DEPTH = 6,     /* cut at the depth limit (FG_MAX_STACK_DEPTH frames) */
+	FG_UNWIND_CUT_BUSY = 7,      /* cut: a mapping not learned yet, bpf_find_vma refused */
+	FG_UNWIND_CUT_UNMAPPED = 8,  /* cut: a return address outside every mapping */
+	FG_UNWIND_REQUESTS_LOST = 9, /* table requests dropped (ring full): retried later */
+	FG_UNWIND_NOT_STARTED = 10,  /* the leaf's stack was not readable yet: a sample inside execve */
+	FG_UNWIND_STAT_MAX = 11,
 };
 
 _Static_assert(sizeof(struct fg_unwind_row) == 16, "fg_unwind_row ABI");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,7 +21,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-void fg_unwind_key_of(const struct stat *st, struct fg_unwind_key *key)
+/* The kernel's identity of a file from stat(2): its dev_t is major << 20 | minor. */
+static void key_of(const struct stat *st, struct fg_unwind_key *key)
 {
 	memset(key, 0, sizeof(*key));
 	key->ino = st->st_ino;
@@ -123,7 +125,6 @@ static int current_range(uint32_t tgid, uint64_t address, uint64_t ino, uint64_t
 
 int fg_unwind_request(struct fg_unwind *u, const struct fg_unwind_request *req)
 {
-
 	if (req->key.dev == 0 && req->key.ino == FG_UNWIND_VDSO_INO)
 		return load(u, &req->key, -1);
 	char path[96];
@@ -162,12 +163,11 @@ int fg_unwind_prepare(struct fg_unwind *u, const char *path)
 		return err;
 	}
 	struct fg_unwind_key key;
-	fg_unwind_key_of(&st, &key);
+	key_of(&st, &key);
 	struct fg_unwind_table t;
 	int err = 0;
 	if (bpf_map_lookup_elem(u->files_fd, &key, &t) != 0 || t.state == FG_UNWIND_PENDING)
 		err = load(u, &key, fd);
-
 	close(fd);
 	return err;
 }

@@ -58,6 +58,10 @@ public final class Recorder {
     public let modules: ModuleCache
     private let interruption: Interruption?
     private var session: ProbeSession?
+    /// The files whose unwind tables a launch needs (`UnwindPreparation`), by
+    /// executable and loader environment: every repetition of a scenario asks
+    /// for the same, and `ld.so --list` is a process spawn.
+    private var unwindFiles: [[String]: [String]] = [:]
     /// Recordings with the same settings follow one another (a scenario's
     /// repetitions): probes that tax flamegate's own work while attached
     /// (exact-mode alloc uprobes) stay attached too. False for one recording.
@@ -105,8 +109,11 @@ public final class Recorder {
             }
         }
         try tracker.track(pid: held.pid)
-        tracker.prepareUnwinding(files: UnwindPreparation.files(executable: held.executable,
-                                                                environment: spec.environment))
+        let loaderKey = [held.executable] + UnwindPreparation.loaderVariables.map { spec.environment?[$0] ?? "-" }
+        let files = unwindFiles[loaderKey] ?? UnwindPreparation.files(executable: held.executable,
+                                                                      environment: spec.environment)
+        unwindFiles[loaderKey] = files
+        tracker.prepareUnwinding(files: files)
         let mappingRecorder = try MappingRecorder(pid: held.pid)
         var spaces = AddressSpaces()
         apply(MappingRecorder.snapshot(pid: held.pid), to: &spaces)
@@ -155,10 +162,7 @@ public final class Recorder {
         case let .success(costs): metrics[Metric.probeTime.id] = costs.reduce(0) { $0 + $1.seconds }
         case let .failure(error): unavailable[Metric.probeTime.id] = "\(error)"
         }
-        let unwind = tracker.unwindCounts()
-        if let stacks = unwind["stacks"], let complete = unwind["complete"], stacks > (unwind["in_execve"] ?? 0) {
-            metrics[Metric.unwoundStacks.id] = Double(complete) / Double(stacks - (unwind["in_execve"] ?? 0))
-        }
+        if let share = tracker.unwoundShare() { metrics[Metric.unwoundStacks.id] = share }
         let end = run.table.rootExitNanoseconds ?? run.waitedAt
         let usage = ResourceUsage(
             wallSeconds: Double(end &- origin) / 1e9,

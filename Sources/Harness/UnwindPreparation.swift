@@ -11,6 +11,8 @@ import Foundation
 /// dlopen get their tables when the kernel side first meets them.
 enum UnwindPreparation {
     static let loader = "/lib64/ld-linux-x86-64.so.2"
+    /// The environment variables that change what the loader maps.
+    static let loaderVariables = ["LD_LIBRARY_PATH", "LD_PRELOAD"]
 
     static func files(executable: String, environment: [String: String]?) -> [String] {
         let program = interpreter(ofScript: executable, environment: environment) ?? executable
@@ -18,7 +20,7 @@ enum UnwindPreparation {
         guard FileManager.default.isExecutableFile(atPath: loader) else { return files }
         var command = "env"
         let env = environment ?? ProcessInfo.processInfo.environment
-        for key in ["LD_LIBRARY_PATH", "LD_PRELOAD"] {
+        for key in loaderVariables {
             if let value = env[key] { command += " \(key)=\(quoted(value))" }
         }
         command += " \(quoted(loader)) --list \(quoted(program)) 2>/dev/null"

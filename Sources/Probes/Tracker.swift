@@ -149,17 +149,14 @@ public final class Tracker: @unchecked Sendable {
         return usage
     }
 
-    /// What the in-kernel unwinder did this run: user stacks, how many reached
-    /// their outermost frame, frames found with tables and with frame
-    /// pointers, and the mappings it had to ask the kernel for.
-    public func unwindCounts() -> [String: UInt64] {
+    /// The share of this run's user stacks that reached their outermost
+    /// frame, samples taken inside execve (no user stack yet) left out; nil
+    /// without any.
+    public func unwoundShare() -> Double? {
         let fd = fg_tracker__unwind_stats_fd(handle)
-        let slots: [(String, fg_unwind_stat)] = [
-            ("stacks", FG_UNWIND_STACKS), ("complete", FG_UNWIND_COMPLETE), ("table_frames", FG_UNWIND_TABLE_FRAMES),
-            ("frame_pointer_frames", FG_UNWIND_FP_FRAMES), ("mapping_lookups", FG_UNWIND_VMA_CALLS),
-            ("in_execve", FG_UNWIND_NOT_STARTED),
-        ]
-        return Dictionary(uniqueKeysWithValues: slots.map { ($0.0, percpuSum(fd, $0.1.rawValue)) })
+        let stacks = percpuSum(fd, FG_UNWIND_STACKS.rawValue), starting = percpuSum(fd, FG_UNWIND_NOT_STARTED.rawValue)
+        guard stacks > starting else { return nil }
+        return Double(percpuSum(fd, FG_UNWIND_COMPLETE.rawValue)) / Double(stacks - starting)
     }
 
     /// One counter for the user stacks cut before their root, its meaning

@@ -2,7 +2,6 @@
 #define FG_UNWIND_SHIM_H
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/stat.h>
 #include <linux/types.h>
 #include "../../../bpf/unwind.h"
 
@@ -20,8 +19,5 @@ struct fg_unwind_usage {
 	uint64_t build_ns;       /* time spent building tables */
 	uint64_t unreadable;     /* requested files that could not be opened (process gone) */
 };
-
-/* The kernel's identity of a file from stat(2). */
-void fg_unwind_key_of(const struct stat *st, struct fg_unwind_key *key);
 
 #endif
