@@ -83,7 +83,16 @@ struct GateCommandTests {
         let report = try Self.decode(URL(fileURLWithPath: slower)).scenarios[0]
         #expect(report.outcome == .regressed)
         let wall = try #require(report.comparison?.metrics.first { $0.metric == "wall_time" })
-        #expect(wall.verdict == .regressed, "wall ratio \(wall.comparison?.ratio ?? 0)")
+        let wallRatio = try #require(wall.comparison)
+        // The scenario stops at the first look that decides it, often on
+        // hot_function's time or cpu_time. There, wall time's interval (±2-3% at 10
+        // pairs on this VM) does not always clear 5% for an 8% change: it may
+        // straddle the threshold (INCONCLUSIVE), but it must see the program
+        // slower, and by about what the change adds (×1.08 measured without
+        // flamegate).
+        #expect(wall.verdict == .regressed || (wall.verdict == .inconclusive && wallRatio.ciLower > 1),
+                "wall \(wall.verdict) ×\(wallRatio.ratio) [\(wallRatio.ciLower), \(wallRatio.ciUpper)]")
+        #expect((1.04...1.13).contains(wallRatio.ratio), "wall ratio \(wallRatio.ratio)")
         // the base's runs are the comparison's baseline side, pair for pair
         #expect(wall.comparison?.nBaseline == wall.comparison?.nCurrent)
         let hot = try #require(report.comparison?.functions.first { $0.name == "hot_function" })
