@@ -95,7 +95,14 @@ tracefs:
 		else echo "note: tracefs is not mounted and we are not root: the bpftrace comparisons will fail" >&2; fi; \
 	fi
 
-test: deps bpf tracefs
+# py-spy (PyPI), the reference the Python-frame tests compare against, in
+# .output so nothing is installed into an interpreter.
+PYSPY := $(OUT)/pyspy/bin/py-spy
+$(PYSPY):
+	python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --target $(OUT)/pyspy py-spy \
+		|| python3 -m pip install -q --disable-pip-version-check --break-system-packages --target $(OUT)/pyspy py-spy
+
+test: deps bpf tracefs $(PYSPY)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 

@@ -346,6 +346,32 @@ static __always_inline long fg_unwind_fp(struct fg_unwind_walk *w)
 	return 0;
 }
 
+/* One frame of a stub in anonymous memory that keeps no frame pointer, such
+ * as CPython's perf trampolines (`sub $8,%rsp; call *%rcx; add $8,%rsp;
+ * ret`): the code at pc, `add $N,%rsp; ret` or `ret`, says where the return
+ * address is. 1 when it matched and stepped, 0 when pc is not such code. */
+static __always_inline int fg_unwind_stub(struct fg_unwind_walk *w)
+{
+	__u8 code[5];
+	if (bpf_probe_read_user(code, sizeof(code), (const void *)w->pc) != 0)
+		return 0;
+	__u64 skip;
+	if (code[0] == 0xc3)
+		skip = 0;
+	else if (code[0] == 0x48 && code[1] == 0x83 && code[2] == 0xc4 && code[4] == 0xc3 && code[3] < 0x80
+		 && (code[3] & 7) == 0)
+		skip = code[3];
+	else
+		return 0;
+	__u64 ra;
+	if (fg_read_word(w->sp + skip, &ra) != 0 || ra == 0)
+		return 0;
+	w->sp += skip + 8;
+	w->pc = ra;
+	w->exact = 0;
+	return 1;
+}
+
 /* bpf_loop's context, on the BPF stack as bpf_loop requires. */
 struct fg_unwind_loop {
 	struct fg_unwind_walk *walk;
@@ -378,6 +404,11 @@ static long fg_unwind_step(__u64 index, void *data)
 		 * wrong caller: cut here until the table is loaded */
 		w->ended = FG_UNWIND_CUT_PENDING;
 		return 1;
+	}
+	if (r == 0 && w->count == 0 && !w->pending && fg_unwind_stub(w)) {
+		if (d == 0)
+			w->leaf_by_table = 1;
+		return 0;
 	}
 	if (r != 0 || w->count == 0)
 		return fg_unwind_fp(w);

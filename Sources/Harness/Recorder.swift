@@ -20,6 +20,10 @@ public struct RecordOptions: Sendable {
     public var minimumBlockNanoseconds: UInt64 = 0
     /// The alloc probe's allocator and sampling interval (`alloc:` of a scenario).
     public var alloc = AllocSettings()
+    /// The perf maps were turned on for this run (`JitMaps`): each tracked
+    /// process's `/tmp/perf-PID.map` is removed once its frames are named,
+    /// so repeated runs leave nothing behind in /tmp.
+    public var jitMaps = false
 
     public init(launch: LaunchSpec, probes: [ProbeName] = ProbeName.allCases, probesExplicit: Bool = false,
                 frequencyHz: UInt32 = 499, timeoutSeconds: Double? = nil, durationSeconds: Double? = nil,
@@ -157,6 +161,9 @@ public final class Recorder {
             allocations = report
         }
         lost += results.lost
+        if options.jitMaps {
+            for record in run.table.records { unlink(PerfMap.path(pid: record.pid)) }
+        }
         var metrics = results.metrics, unavailable = results.unavailable
         switch costStatistics {
         case let .success(costs): metrics[Metric.probeTime.id] = costs.reduce(0) { $0 + $1.seconds }

@@ -172,6 +172,7 @@ public final class ScenarioRunner {
         var environment = ProcessInfo.processInfo.environment
         environment.merge(s.run.env) { $1 }
         environment.merge(side.environment) { $1 }
+        if s.run.jitMaps { environment = JitMaps.enabled(in: environment) }
         let command = s.command(size: size).map { EnvironmentReferences.substitute($0, environment) }
         let dir = loaded.directory
         let stderrPath = scratch.appendingPathComponent("stderr").path
@@ -184,6 +185,7 @@ public final class ScenarioRunner {
                                     probesExplicit: s.probes != nil, frequencyHz: s.cpu.frequency,
                                     timeoutSeconds: s.run.timeoutSeconds)
         options.alloc = s.alloc
+        options.jitMaps = s.run.jitMaps
         let recording: Recording
         do {
             recording = try recorder.record(options)

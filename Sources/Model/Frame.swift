@@ -28,6 +28,20 @@ public struct Frame: Hashable, Codable, Sendable {
 }
 
 extension Frame {
+    /// Modules of frames named by a runtime's perf map (`PerfMap`): a Python
+    /// function, a JavaScript function, other generated code.
+    public static let pythonModule = "python"
+    public static let javaScriptModule = "js"
+    public static let jitModule = "[jit]"
+
+    /// A function of an interpreted or JIT-compiled script: the code a
+    /// script's author wrote, named before the interpreter's own functions.
+    public var isScriptCode: Bool { Self.isScriptModule(module) }
+
+    public static func isScriptModule(_ module: String) -> Bool {
+        module == pythonModule || module == javaScriptModule
+    }
+
     /// Entry frames every stack of a program or thread passes through. Their
     /// inclusive cost is the program's (or the thread's) CPU time, which the
     /// metrics judge; as functions they say nothing and are never a culprit.

@@ -160,17 +160,20 @@ public struct RunSpec: Codable, Sendable, Equatable {
     public var stdin: String?
     public var timeoutSeconds: Double
     public var expectExit: Int32
+    /// Turn on the perf maps of JIT compilers and interpreters (`JitMaps`).
+    public var jitMaps: Bool
 
-    static let keys = ["command", "env", "cwd", "stdin", "timeout", "expect_exit"]
+    static let keys = ["command", "env", "cwd", "stdin", "timeout", "expect_exit", "jit_maps"]
 
     public init(command: [String], env: [String: String] = [:], cwd: String = ".", stdin: String? = nil,
-                timeoutSeconds: Double = 60, expectExit: Int32 = 0) {
+                timeoutSeconds: Double = 60, expectExit: Int32 = 0, jitMaps: Bool = false) {
         self.command = command
         self.env = env
         self.cwd = cwd
         self.stdin = stdin
         self.timeoutSeconds = timeoutSeconds
         self.expectExit = expectExit
+        self.jitMaps = jitMaps
     }
 
     public init(from decoder: any Decoder) throws {
@@ -211,6 +214,14 @@ public struct RunSpec: Codable, Sendable, Equatable {
         } else {
             expectExit = 0
         }
+        if c.contains(AnyKey("jit_maps")) {
+            guard let on = try? c.decode(Bool.self, forKey: AnyKey("jit_maps")) else {
+                throw ScenarioError(codingPath: c.codingPath + [AnyKey("jit_maps")], "expected true or false")
+            }
+            jitMaps = on
+        } else {
+            jitMaps = false
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -221,6 +232,7 @@ public struct RunSpec: Codable, Sendable, Equatable {
         try c.encodeIfPresent(stdin, forKey: AnyKey("stdin"))
         try c.encode(Quantity.format(seconds: timeoutSeconds), forKey: AnyKey("timeout"))
         try c.encode(expectExit, forKey: AnyKey("expect_exit"))
+        if jitMaps { try c.encode(jitMaps, forKey: AnyKey("jit_maps")) }
     }
 }
 

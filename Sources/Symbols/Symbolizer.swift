@@ -20,9 +20,14 @@ public final class Symbolizer {
         let address: UInt64
     }
 
-    public init(spaces: AddressSpaces, modules: ModuleCache, kernel: KernelSymbols? = nil) {
+    private let perfMapLoader: (Int32) -> PerfMap?
+
+    /// `perfMaps` finds a process's perf map (`/tmp/perf-PID.map` unless told).
+    public init(spaces: AddressSpaces, modules: ModuleCache, kernel: KernelSymbols? = nil,
+                perfMaps: @escaping (Int32) -> PerfMap? = { PerfMap.load(pid: $0) }) {
         self.spaces = spaces
         self.modules = modules
+        self.perfMapLoader = perfMaps
         self.kernel = kernel
         self.kernelLoaded = kernel != nil
     }
@@ -169,11 +174,23 @@ public final class Symbolizer {
         return (mapping, slots[slot].module, slots[slot].key)
     }
 
+    /// Each process's perf map (JIT and interpreter code), read on first need.
+    private var perfMaps: [Int32: PerfMap?] = [:]
+
+    private func perfMapFrame(_ pid: Int32, _ address: UInt64) -> Frame? {
+        if perfMaps[pid] == nil { perfMaps[pid] = .some(perfMapLoader(pid)) }
+        guard let map = perfMaps[pid] ?? nil, let name = map.name(at: address) else { return nil }
+        return PerfMap.frame(name)
+    }
+
     private func resolveUser(_ id: SpaceIDKey, _ address: UInt64) -> Frame {
         guard let (mapping, loaded, _) = locate(id, address) else {
-            return Frame(name: "[unknown]", module: "[unknown]", kind: .user, resolved: false)
+            return perfMapFrame(id.pid, address)
+                ?? Frame(name: "[unknown]", module: "[unknown]", kind: .user, resolved: false)
         }
         let fileOffset = address - mapping.start + mapping.fileOffset
+        // anonymous memory (`//anon`) or a file that could not be read
+        if loaded == nil, let frame = perfMapFrame(id.pid, address) { return frame }
         guard let module = loaded, let slot = mapping.slot else {
             let moduleName = mapping.path.split(separator: "/").last.map(String.init) ?? mapping.path
             return unresolved(moduleName, fileOffset)

@@ -42,6 +42,10 @@ struct Record: ParsableCommand {
             help: "alloc probe: the allocator to trace (\(AllocSettings.libraries.joined(separator: ", "))).")
     var allocLibrary: String = "libc"
 
+    @Flag(name: .customLong("jit-maps"),
+          help: "Name JIT and interpreter code through perf maps: sets PYTHONPERFSUPPORT=1 (CPython 3.12+), NODE_OPTIONS=--perf-basic-prof --interpreted-frames-native-stack, DOTNET_PerfMapEnabled=1.")
+    var jitMaps = false
+
     @Option(help: "Functions to list in the summary.")
     var top: Int = 10
 
@@ -118,6 +122,7 @@ struct Record: ParsableCommand {
         }
         let launch = LaunchSpec(
             command: command,
+            environment: jitMaps ? JitMaps.enabled(in: ProcessInfo.processInfo.environment) : nil,
             stdoutPath: quiet ? dir.appendingPathComponent("target.stdout").path : nil,
             stderrPath: quiet ? dir.appendingPathComponent("target.stderr").path : nil)
         let explicit = try parsedProbes()
@@ -125,6 +130,7 @@ struct Record: ParsableCommand {
                                     probesExplicit: explicit != nil, frequencyHz: freq,
                                     timeoutSeconds: timeout, durationSeconds: duration)
         options.alloc = try allocSettings()
+        options.jitMaps = jitMaps
         let recording: Recording
         do {
             recording = try Recorder(interruption: Interruption.shared).record(options)

@@ -11,6 +11,38 @@ import TestSupport
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built && Interpreters.python312 != nil,
                              "needs root, the built binary and pyenv's CPython 3.12"))
 struct InterpreterFindingsTests {
+    static let waitScript = """
+        import os, time
+        def wait_until(deadline):
+            if os.environ.get("VARIANT") == "bad":
+                while time.time() < deadline:
+                    pass
+            else:
+                time.sleep(max(0.0, deadline - time.time()))
+        wait_until(time.time() + 0.4)
+        """
+
+    /// With the interpreter's perf map on (`run.jit_maps`), the finding names
+    /// the script's function, the interpreter's clock read as the way in.
+    @Test func busyWaitNamesThePythonFunctionWithJitMaps() throws {
+        let python = try #require(Interpreters.python312)
+        let (status, report, output) = try VariantRun.run("""
+            name: py-wait-named
+            run:
+              command: [\(python), wait.py]
+              timeout: 30s
+              jit_maps: true
+            repetitions: 5
+            thresholds:
+              busy_poll: fail
+            """, variant: "bad", in: "py-busy-named", files: ["wait.py": Self.waitScript])
+        let busy = report.scenarios.flatMap(\.findings).first { $0.kind == .busyPolling }
+        #expect(status == 1, "\(output)")
+        #expect(busy?.function == "wait_until (wait.py)", "\(busy?.summary ?? "no busy-poll finding")\n\(output)")
+        #expect(busy?.summary.contains("through _PyTime_GetSystemClockWithInfo") == true, "\(busy?.summary ?? "")")
+        #expect(busy?.callPath.contains("<module> (wait.py)") == true, "\(busy?.callPath ?? [])")
+    }
+
     @Test func busyWaitOnTheClockIsBusyPolling() throws {
         let python = try #require(Interpreters.python312)
         let script = """

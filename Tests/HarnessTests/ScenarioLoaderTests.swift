@@ -218,3 +218,28 @@ import TestSupport
         #expect(EnvironmentReferences.substitute("${N}", [:]) == "${N}")
     }
 }
+
+/// `run.jit_maps`: the perf maps of JIT compilers and interpreters.
+@Suite struct JitMapsKeyTests {
+    @Test func jitMapsTurnsOnEachRuntimesMapAndKeepsNodeOptions() throws {
+        let url = TestPaths.temporaryDirectory("jit-key").appendingPathComponent("s.yaml")
+        try "name: js\nrun:\n  command: [node, app.js]\n  jit_maps: true\n".write(to: url, atomically: true, encoding: .utf8)
+        #expect(try ScenarioLoader.load(url).scenario.run.jitMaps)
+        let env = JitMaps.enabled(in: ["NODE_OPTIONS": "--max-old-space-size=512 --perf-basic-prof", "HOME": "/root"])
+        #expect(env["NODE_OPTIONS"] == "--max-old-space-size=512 --perf-basic-prof --interpreted-frames-native-stack")
+        #expect(env["PYTHONPERFSUPPORT"] == "1" && env["DOTNET_PerfMapEnabled"] == "1" && env["HOME"] == "/root")
+        #expect(JitMaps.enabled(in: [:])["NODE_OPTIONS"] == "--perf-basic-prof --interpreted-frames-native-stack")
+    }
+
+    @Test func jitMapsMustBeABoolean() throws {
+        let url = TestPaths.temporaryDirectory("jit-key").appendingPathComponent("s.yaml")
+        try "name: js\nrun:\n  command: [node, app.js]\n  jit_maps: sometimes\n".write(to: url, atomically: true, encoding: .utf8)
+        do {
+            _ = try ScenarioLoader.load(url)
+            Issue.record("jit_maps: sometimes was accepted")
+        } catch let e as ScenarioFileError {
+            #expect(e.description.contains("\(url.path):4:") && e.description.contains("expected true or false"),
+                    "\(e.description)")
+        }
+    }
+}

@@ -150,11 +150,25 @@ public enum Fixtures {
 /// Interpreters installed on the test machines.
 public enum Interpreters {
     /// pyenv's CPython 3.12: links libpython, built without frame pointers.
-    public static let python312: String? = {
+    public static let python312 = pyenv("3.12")
+    public static let python313 = pyenv("3.13")
+
+    /// The newest pyenv CPython of a minor version (`3.12`).
+    public static func pyenv(_ minor: String) -> String? {
         let root = "/root/.pyenv/versions"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return versions.filter { $0.hasPrefix("3.12") }.sorted().last
-            .map { "\(root)/\($0)/bin/python3.12" }
+        return versions.filter { $0.hasPrefix(minor + ".") }
+            .sorted { $0.compare($1, options: .numeric) == .orderedAscending }.last
+            .map { "\(root)/\($0)/bin/python\(minor)" }
             .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+    }
+
+    public static let node: String? = ["/usr/bin/node", "/usr/local/bin/node"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// py-spy, installed by `make test` into .output/pyspy.
+    public static let pySpy: String? = {
+        let path = TestPaths.root.appendingPathComponent(".output/pyspy/bin/py-spy").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }()
 }

@@ -26,6 +26,7 @@ public enum BusyPollingDetector {
 
     public static func detect(_ size: SizeResult, policy: Enforcement) -> [Finding] {
         guard policy != .off, let profile = size.cpuProfile else { return [] }
+        let scripts = Set(size.runs.flatMap(\.functions).filter { Frame.isScriptModule($0.module) }.map(\.name))
         // threads busy in most runs, by name
         var busyRuns: [String: Int] = [:]
         var onCPU: [String: [Double]] = [:], blockRate: [String: [Double]] = [:]
@@ -44,22 +45,31 @@ public enum BusyPollingDetector {
             let total = stacks.reduce(UInt64(0)) { $0 + $1.value }
             guard total > 0 else { continue }
             var callers: [String: UInt64] = [:], polling: UInt64 = 0, primitiveNames: [String: UInt64] = [:]
+            var scriptCallers: [String: UInt64] = [:]
             for s in stacks {
                 guard let i = s.frames.indices.dropFirst().first(where: { isPrimitive(s.frames[$0]) }) else { continue }
                 polling += s.value
                 primitiveNames[String(WaitCategory.base(s.frames[i])), default: 0] += s.value
                 if i > 1 { callers[s.frames[i - 1], default: 0] += s.value }
+                // a script's function (Python, JavaScript) that reached the primitive through the interpreter
+                if let j = s.frames[..<i].lastIndex(where: { scripts.contains($0) }) {
+                    scriptCallers[s.frames[j], default: 0] += s.value
+                }
             }
             let share = Double(polling) / Double(total)
-            guard share >= minimumPollingShare, let caller = callers.max(by: { $0.value < $1.value })?.key,
+            guard share >= minimumPollingShare, let native = callers.max(by: { $0.value < $1.value })?.key,
                   let primitive = primitiveNames.max(by: { $0.value < $1.value })?.key else { continue }
-            let path = (profile.heaviestPath(to: caller) ?? [caller]) + [primitive]
+            // the script's function when it holds most of the polling, the interpreter's function as the way in
+            let script = scriptCallers.max(by: { $0.value < $1.value }).flatMap { 2 * $0.value > polling ? $0.key : nil }
+            let caller = script ?? native
+            let path = (profile.heaviestPath(to: native) ?? [native]) + [primitive]
+            let via = script != nil && native != caller ? " (through \(native))" : ""
             let cpu = Descriptive.median(onCPU[thread] ?? []) ?? 0
             let rate = Descriptive.median(blockRate[thread] ?? []) ?? 0
             findings.append(Finding(
                 kind: .busyPolling, severity: policy == .fail ? .error : .warning, function: caller, callPath: path,
                 size: size.size,
-                summary: "\(caller) busy-polls \(primitive): thread \(thread) on CPU \(Int((cpu * 100).rounded()))% "
+                summary: "\(caller) busy-polls \(primitive)\(via): thread \(thread) on CPU \(Int((cpu * 100).rounded()))% "
                     + "of its life, \(Int((share * 100).rounded()))% of its samples polling",
                 evidence: [.init("on_cpu_share", cpu, "ratio"), .init("polling_sample_share", share, "ratio"),
                            .init("voluntary_blocks_per_second", rate, "1/s")],

@@ -75,17 +75,31 @@ public enum ComplexityDetector {
             !ungated.contains(f.function ?? "")
                 && (f.lower > threshold || (f.baselineExponent.map { f.exponent - $0 > growthLimit } ?? false))
         }
-        guard let culprit = deepest(flagged, in: measured.max { ($0.size ?? 0) < ($1.size ?? 0) }!) else {
+        let largest = measured.max { ($0.size ?? 0) < ($1.size ?? 0) }!
+        // a script's own function (Python, JavaScript) before the interpreter's
+        // functions it spends its time in
+        let scripts = Set(measured.flatMap { $0.runs.flatMap(\.functions) }.filter { Frame.isScriptModule($0.module) }
+            .map(\.name))
+        let inScript = flagged.filter { scripts.contains($0.function ?? "") }
+        guard let culprit = deepest(inScript.isEmpty ? flagged : inScript, in: largest) else {
             return (report, [])
         }
         let name = culprit.function!
         let was = culprit.baselineExponent.map { String(format: ", was O(n^%.2f)", $0) } ?? ""
-        let largest = measured.max { ($0.size ?? 0) < ($1.size ?? 0) }!
+        let path = largest.cpuProfile?.heaviestPath(to: name) ?? [name]
+        var inside = ""
+        if !inScript.isEmpty, let native = deepest(flagged.filter { !scripts.contains($0.function ?? "") }, in: largest),
+           let leaf = native.function, let full = largest.cpuProfile?.heaviestPath(to: leaf),
+           let at = full.lastIndex(of: name) {
+            // the interpreter's frames from the script function to the flagged leaf
+            let chain = full[full.index(after: at)...].filter { !$0.hasPrefix("_PyEval_") && !$0.hasPrefix("PyObject_Vectorcall") }
+            if !chain.isEmpty { inside = " in " + chain.joined(separator: " → ") }
+        }
         let finding = Finding(
             kind: .complexity, severity: .error, function: name,
-            callPath: largest.cpuProfile?.heaviestPath(to: name) ?? [name], size: nil,
-            summary: String(format: "%@: O(n^%.2f) [95%% CI %.2f–%.2f]%@", name, culprit.exponent, culprit.lower,
-                            culprit.upper, was),
+            callPath: path, size: nil,
+            summary: String(format: "%@: O(n^%.2f) [95%% CI %.2f–%.2f]%@%@", name, culprit.exponent, culprit.lower,
+                            culprit.upper, was, inside),
             evidence: [.init("exponent", culprit.exponent, ""), .init("exponent_ci_lower", culprit.lower, ""),
                        .init("exponent_ci_upper", culprit.upper, ""), .init("threshold", threshold, "")]
                 + (culprit.baselineExponent.map { [.init("baseline_exponent", $0, "")] } ?? []),

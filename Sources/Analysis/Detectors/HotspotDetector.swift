@@ -26,13 +26,16 @@ public enum HotspotDetector {
         name.hasPrefix("[") || name.contains("+0x") || Frame.isEntryRoot(name)
     }
 
-    /// The regressed functions worth naming, heaviest first: resolved
-    /// functions of the program's own code, else resolved library functions;
+    /// The regressed functions worth naming, heaviest first: a script's
+    /// functions, else resolved functions of the program's own code, else
+    /// resolved library functions;
     /// an unresolved frame or a root only when nothing resolved regressed.
     static func culprits(_ regressed: [FunctionComparison], in profile: TrimmedProfile?) -> [FunctionComparison] {
         let named = regressed.filter { !isGuess($0.name) }
         let own = named.filter { !isLibrary($0.module) }
-        let pool = !own.isEmpty ? own : !named.isEmpty ? named
+        // a script's functions (Python, JavaScript) before the interpreter's own
+        let script = own.filter { Frame.isScriptModule($0.module) }
+        let pool = !script.isEmpty ? script : !own.isEmpty ? own : !named.isEmpty ? named
             : regressed.filter { !Frame.isEntryRoot($0.name) }
         let paths = Dictionary(pool.map { ($0.name, profile?.heaviestPath(to: $0.name) ?? [$0.name]) }) { a, _ in a }
         let unexplained = pool.filter { f in
