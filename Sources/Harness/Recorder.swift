@@ -161,9 +161,7 @@ public final class Recorder {
             allocations = report
         }
         lost += results.lost
-        if options.jitMaps {
-            for record in run.table.records { unlink(PerfMap.path(pid: record.pid)) }
-        }
+        if options.jitMaps { Self.removeJitMaps(of: run.table.records.map(\.pid), launch: options.launch) }
         var metrics = results.metrics, unavailable = results.unavailable
         switch costStatistics {
         case let .success(costs): metrics[Metric.probeTime.id] = costs.reduce(0) { $0 + $1.seconds }
@@ -185,6 +183,19 @@ public final class Recorder {
             metrics: metrics, unavailable: unavailable,
             threadTimes: results.threadTimes(processes: run.table.records, endSeconds: usage.wallSeconds), lost: lost,
             allocations: allocations, probeCosts: try? costStatistics.get())
+    }
+
+    /// What the runtimes wrote because `jit_maps` asked them to: each
+    /// process's perf map, and V8's code log (`--perf-basic-prof` writes
+    /// `isolate-0x…-PID-v8.log` into the working directory).
+    static func removeJitMaps(of pids: [Int32], launch: LaunchSpec) {
+        let cwd = launch.workingDirectory ?? FileManager.default.currentDirectoryPath
+        let pidSet = Set(pids.map { "-\($0)-v8.log" })
+        for pid in pids { unlink(PerfMap.path(pid: pid)) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: cwd)) ?? []
+        where name.hasPrefix("isolate-0x") && pidSet.contains { name.hasSuffix($0) } {
+            unlink(cwd + "/" + name)
+        }
     }
 
     private func drain(_ tracker: Tracker, _ mappings: MappingRecorder, _ run: inout RunState,

@@ -60,8 +60,11 @@ struct JitMapTests {
             .reduce(0) { $0 + $1.count }
         #expect(Double(called) >= 0.95 * Double(inFib), "crunch → fib in \(called) of \(inFib)")
         #expect(output.contains("fib (hot.js:3) [js]"), "\(output)")
-        // the maps flamegate asked for are removed once read
+        // the maps flamegate asked for are removed once read, and V8's code log
         for pid in pids { #expect(!FileManager.default.fileExists(atPath: "/tmp/perf-\(pid).map")) }
+        let left = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.currentDirectoryPath)
+            .filter { name in name.hasPrefix("isolate-0x") && pids.contains { name.hasSuffix("-\($0)-v8.log") } }
+        #expect(left.isEmpty, "left in the working directory: \(left)")
     }
 
     /// The same run seen by flamegate and by py-spy (which samples the
