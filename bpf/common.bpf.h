@@ -8,6 +8,7 @@
 #include "tracker.h"
 #include "errno.bpf.h"
 #include "unwind.bpf.h"
+#include "python.bpf.h"
 
 #ifndef FG_MAX_TRACKED
 #define FG_MAX_TRACKED 8192
@@ -138,6 +139,7 @@ static __always_inline int fg_store_stack(void *ctx, struct fg_scratch *work, __
 		struct fg_task_info *info = fg_tracked_task(bpf_get_current_pid_tgid() >> 32);
 		if (fg_unwind_user(scratch, &work->walk, info ? info->gen : 0) == 0)
 			return FG_STACK_EMPTY;
+		fg_python_stack(scratch, info ? info->gen : 0);
 		scratch->leaf_return = (scratch->flags & FG_STACK_LEAF_BY_TABLE) ? 0 : fg_leaf_return();
 	} else {
 		long n = bpf_get_stack(ctx, scratch->ips, sizeof(scratch->ips), flags);

@@ -209,3 +209,55 @@ void fg_elf_free(struct fg_elf_info *info)
 	free(info->strings);
 	free(info);
 }
+
+/* A defined data symbol of .dynsym or .symtab by name: its link-time address
+ * and up to `n` bytes of its initial value from the file (zeros for .bss). */
+int fg_elf_data_symbol(int fd, const char *wanted, uint64_t *addr, uint8_t *bytes, size_t n)
+{
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf)
+		return -EINVAL;
+	int found = -ENOENT;
+	Elf_Scn *scn = NULL;
+	GElf_Sym hit;
+	while (found != 0 && (scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB) ||
+		    sh.sh_entsize == 0)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		size_t count = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; i < count; i++) {
+			GElf_Sym sym;
+			if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_OBJECT ||
+			    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
+				continue;
+			const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (name && strcmp(name, wanted) == 0) {
+				hit = sym;
+				found = 0;
+				break;
+			}
+		}
+	}
+	if (found == 0) {
+		*addr = hit.st_value;
+		memset(bytes, 0, n);
+		Elf_Scn *home = elf_getscn(elf, hit.st_shndx);
+		GElf_Shdr sh;
+		if (home && gelf_getshdr(home, &sh) && sh.sh_type != SHT_NOBITS && hit.st_value >= sh.sh_addr) {
+			Elf_Data *data = elf_getdata(home, NULL);
+			uint64_t at = hit.st_value - sh.sh_addr;
+			if (data && data->d_buf && at < data->d_size) {
+				size_t len = data->d_size - at < n ? data->d_size - at : n;
+				memcpy(bytes, (const uint8_t *)data->d_buf + at, len);
+			}
+		}
+	}
+	elf_end(elf);
+	return found;
+}

@@ -184,7 +184,9 @@ int fg_tracker__reset(struct fg_tracker *t)
 {
 	int fds[] = { bpf_map__fd(t->skel->maps.tracked), bpf_map__fd(t->skel->maps.stacks),
 		      bpf_map__fd(t->skel->maps.unwind_stats), bpf_map__fd(t->skel->maps.unwind_spaces),
-		      bpf_map__fd(t->skel->maps.stats) };
+		      bpf_map__fd(t->skel->maps.stats), bpf_map__fd(t->skel->maps.py_procs),
+		      bpf_map__fd(t->skel->maps.py_threads), bpf_map__fd(t->skel->maps.py_codes),
+		      bpf_map__fd(t->skel->maps.py_stats) };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		int err = fg_map_clear(fds[i]);
 		if (err)
@@ -196,4 +198,56 @@ int fg_tracker__reset(struct fg_tracker *t)
 	t->len = 0;
 	fg_unwind_forget_pending(&t->unwind);
 	return err < 0 ? err : 0;
+}
+
+int fg_tracker__python_set(struct fg_tracker *t, uint32_t tgid, const struct fg_py_proc *proc)
+{
+	int fd = bpf_map__fd(t->skel->maps.py_procs);
+	if (!proc)
+		return bpf_map_delete_elem(fd, &tgid) == 0 || errno == ENOENT ? 0 : -errno;
+	return bpf_map_update_elem(fd, &tgid, proc, BPF_ANY) == 0 ? 0 : -errno;
+}
+
+int fg_tracker__python_codes(const struct fg_tracker *t, struct fg_py_code_entry **out, size_t *count)
+{
+	int fd = bpf_map__fd(t->skel->maps.py_codes);
+	size_t cap = 256, n = 0;
+	struct fg_py_code_entry *list = malloc(cap * sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	struct fg_py_code_key key, next;
+	const void *prev = NULL;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (n == cap) {
+			struct fg_py_code_entry *grown = realloc(list, 2 * cap * sizeof(*list));
+			if (!grown) {
+				free(list);
+				return -ENOMEM;
+			}
+			list = grown;
+			cap *= 2;
+		}
+		if (bpf_map_lookup_elem(fd, &next, &list[n].code) == 0) {
+			list[n].key = next;
+			list[n].code.name[FG_PY_NAME_LEN - 1] = 0;
+			list[n].code.file[FG_PY_FILE_LEN - 1] = 0;
+			n++;
+		}
+		key = next;
+		prev = &key;
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}
+
+int fg_tracker__python_stats(const struct fg_tracker *t, uint64_t out[FG_PY_STAT_MAX])
+{
+	int fd = bpf_map__fd(t->skel->maps.py_stats);
+	for (uint32_t i = 0; i < FG_PY_STAT_MAX; i++) {
+		int err = fg_map_percpu_sum(fd, i, &out[i]);
+		if (err)
+			return err;
+	}
+	return 0;
 }

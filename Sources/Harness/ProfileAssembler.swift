@@ -11,7 +11,7 @@ enum ProfileAssembler {
         for raw in data.stacks {
             var frames = symbolizer.frames(pid: raw.pid, generation: raw.generation, user: raw.user,
                                            leafReturn: raw.userLeafReturn,
-                                           kernel: raw.kernel)
+                                           kernel: raw.kernel, python: raw.python)
             if let state = raw.state { frames.append(.marker("[off-cpu: \(state)]")) }
             merger.add(raw, frames: frames, value: raw.value)
         }
@@ -27,7 +27,7 @@ enum ProfileAssembler {
             guard let waker = raw.waker else { continue }
             var frames = symbolizer.frames(pid: raw.pid, generation: raw.generation, user: raw.user,
                                            leafReturn: raw.userLeafReturn,
-                                           kernel: raw.kernel)
+                                           kernel: raw.kernel, python: raw.python)
             let kernel = waker.kernel.isEmpty ? [] : symbolizer.frames(pid: -1, generation: 0, user: [],
                                                                         kernel: waker.kernel)
             let fromInterrupt = kernel.contains { Self.interruptEntries.contains($0.name) }

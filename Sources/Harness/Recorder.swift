@@ -120,7 +120,8 @@ public final class Recorder {
         tracker.prepareUnwinding(files: files)
         let mappingRecorder = try MappingRecorder(pid: held.pid)
         var spaces = AddressSpaces()
-        apply(MappingRecorder.snapshot(pid: held.pid), to: &spaces)
+        var python = PythonLocator(tracker: tracker, modules: modules, known: pythonInterpreters)
+        apply(MappingRecorder.snapshot(pid: held.pid), to: &spaces, &python)
         for probe in probes { try probe.begin(tracker: tracker) }
 
         let startedAt = Date()
@@ -131,16 +132,21 @@ public final class Recorder {
         let exitFD = max(fg_pidfd_open(held.pid), -1)  // -1: poll the ring buffer alone
         defer { if exitFD >= 0 { close(exitFD) } }
         while !run.exited {
-            try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 50, wakeFD: exitFD)
+            try drain(tracker, mappingRecorder, &run, &spaces, &python, timeoutMilliseconds: 50, wakeFD: exitFD)
             run.poll(interrupted: interruption?.isSet ?? false)
         }
         finished = true
-        try finishLeftovers(&run, tracker, mappingRecorder, &spaces)
+        try finishLeftovers(&run, tracker, mappingRecorder, &spaces, &python)
         probes.forEach { $0.stop() }
         let costStatistics = session.runCosts()
-        try drain(tracker, mappingRecorder, &run, &spaces, timeoutMilliseconds: 0)
+        try drain(tracker, mappingRecorder, &run, &spaces, &python, timeoutMilliseconds: 0)
+        pythonInterpreters = python.known
 
         let symbolizer = Symbolizer(spaces: spaces, modules: modules)
+        symbolizer.pythonCodes = Dictionary(tracker.pythonCodes().map { key, code in
+            (Symbolizer.PythonCodeID(pid: key.pid, generation: key.generation, address: key.address),
+             (code.name, code.file, code.line))
+        }) { a, _ in a }
         var lost = tracker.lostCounters()
         lost.append(LostCounter(source: "mappings", name: "lost_mapping_records", count: spaces.lostRecords,
                                 meaning: "mmap/exec records dropped by the kernel: some frames may not resolve"))
@@ -168,6 +174,11 @@ public final class Recorder {
         case let .failure(error): unavailable[Metric.probeTime.id] = "\(error)"
         }
         if let share = tracker.unwoundShare() { metrics[Metric.unwoundStacks.id] = share }
+        if !python.unsupported.isEmpty {
+            unavailable["python.frames"] = python.unsupported.sorted().joined(separator: ", ")
+                + ": Python frames are walked for CPython \(PythonInterpreter.supported.joined(separator: ", ")) "
+                + "(record --jit-maps names those of 3.12+ through their perf map)"
+        }
         let end = run.table.rootExitNanoseconds ?? run.waitedAt
         let usage = ResourceUsage(
             wallSeconds: Double(end &- origin) / 1e9,
@@ -199,31 +210,36 @@ public final class Recorder {
     }
 
     private func drain(_ tracker: Tracker, _ mappings: MappingRecorder, _ run: inout RunState,
-                       _ spaces: inout AddressSpaces, timeoutMilliseconds: Int32, wakeFD: Int32 = -1) throws {
+                       _ spaces: inout AddressSpaces, _ python: inout PythonLocator, timeoutMilliseconds: Int32,
+                       wakeFD: Int32 = -1) throws {
         for event in try tracker.poll(timeoutMilliseconds: timeoutMilliseconds, wakeFD: wakeFD) {
             run.table.apply(event)
         }
-        apply(try mappings.read(), to: &spaces)
+        apply(try mappings.read(), to: &spaces, &python)
     }
 
-    private func apply(_ events: [MappingEvent], to spaces: inout AddressSpaces) {
+    private func apply(_ events: [MappingEvent], to spaces: inout AddressSpaces, _ python: inout PythonLocator) {
         for event in events {
             if case let .map(_, _, _, _, path, key?) = event, key != ModuleCache.vdsoKey {
                 modules.register(key: key, path: path)
             }
             spaces.apply(event)
+            python.observe(event, spaces: spaces)
         }
     }
+
+    /// CPython interpreters by module, kept across recordings.
+    private var pythonInterpreters: [String: (PythonInterpreter?, String?)] = [:]
 
     /// The root exited: processes it left running are killed so nothing of a
     /// run outlives it (reported as a note by the caller through the process list).
     private func finishLeftovers(_ run: inout RunState, _ tracker: Tracker, _ mappings: MappingRecorder,
-                                 _ spaces: inout AddressSpaces) throws {
+                                 _ spaces: inout AddressSpaces, _ python: inout PythonLocator) throws {
         let deadline = monotonicNanoseconds() + 1_000_000_000
         var leftovers = run.table.alive.filter { $0 != run.pid }
         while !leftovers.isEmpty, monotonicNanoseconds() < deadline {
             Self.killTree(run.pid, leftovers)
-            try drain(tracker, mappings, &run, &spaces, timeoutMilliseconds: 20)
+            try drain(tracker, mappings, &run, &spaces, &python, timeoutMilliseconds: 20)
             leftovers = run.table.alive.filter { $0 != run.pid }
         }
     }

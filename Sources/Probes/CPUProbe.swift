@@ -51,7 +51,7 @@ public final class CPUProbe: Probe {
             let user = tracker.stack(k.user_stack)
             stacks.append(RawStack(pid: Int32(bitPattern: k.tgid), tid: Int32(bitPattern: k.tid), generation: k.gen,
                                    thread: cString(k.comm), user: user.ips, userLeafReturn: user.leafReturn,
-                                   kernel: tracker.stack(k.kernel_stack).ips, value: counts[i]))
+                                   kernel: tracker.stack(k.kernel_stack).ips, value: counts[i], python: user.python))
         }
         let stats = fg_cpu__stats_fd(handle)
         func stat(_ slot: fg_cpu_stat) -> UInt64 { percpuSum(stats, slot.rawValue) }

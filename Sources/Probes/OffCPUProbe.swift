@@ -71,7 +71,8 @@ public final class OffCPUProbe: Probe {
             stacks.append(RawStack(pid: Int32(bitPattern: k.tgid), tid: Int32(bitPattern: k.tid), generation: k.gen,
                                    thread: cString(k.comm), user: user.ips, userLeafReturn: user.leafReturn,
                                    kernel: tracker.stack(k.kernel_stack).ips, value: v.total_ns,
-                                   state: Self.stateName(k.state), waker: waker, count: v.count))
+                                   state: Self.stateName(k.state), waker: waker, count: v.count,
+                                   python: user.python))
         }
         let fd = fg_offcpu__stats_fd(handle)
         func stat(_ slot: fg_offcpu_stat) -> UInt64 { percpuSum(fd, slot.rawValue) }

@@ -38,9 +38,12 @@ public struct RawStack: Sendable {
     public var waker: RawWaker?
     /// Off-CPU: how many times it blocked there.
     public var count: UInt64
+    /// CPython frames the kernel walked, innermost first (`bpf/python.h`).
+    public var python: [UInt64]
 
     public init(pid: Int32, tid: Int32, generation: UInt32, thread: String, user: [UInt64], userLeafReturn: UInt64, kernel: [UInt64], value: UInt64, state: String? = nil,
-                waker: RawWaker? = nil, count: UInt64 = 0) {
+                waker: RawWaker? = nil, count: UInt64 = 0, python: [UInt64] = []) {
+        self.python = python
         self.pid = pid
         self.tid = tid
         self.generation = generation

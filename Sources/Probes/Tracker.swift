@@ -86,17 +86,19 @@ public final class Tracker: @unchecked Sendable {
         return (0..<count).map { ProcessEvent(events[$0]) }
     }
 
-    /// A stored stack: frames leaf first and the leaf's return-address
-    /// candidate; empty for hash 0 or an unknown hash.
-    public func stack(_ hash: UInt64) -> (ips: [UInt64], leafReturn: UInt64) {
-        guard hash != 0 else { return ([], 0) }
+    /// A stored stack: native frames leaf first, the leaf's return-address
+    /// candidate, and the Python frames the kernel appended (innermost
+    /// first, encoded as in `bpf/python.h`); empty for hash 0 or an unknown hash.
+    public func stack(_ hash: UInt64) -> (ips: [UInt64], leafReturn: UInt64, python: [UInt64]) {
+        guard hash != 0 else { return ([], 0, []) }
         var stack = fg_stack()
-        guard fg_tracker__stack(handle, hash, &stack) == 0 else { return ([], 0) }
+        guard fg_tracker__stack(handle, hash, &stack) == 0 else { return ([], 0, []) }
         let depth = Int(min(stack.depth, UInt32(FG_MAX_STACK_DEPTH)))
-        let ips = withUnsafeBytes(of: stack.ips) { raw in
+        let pythonCount = min(depth, Int((stack.flags & FG_STACK_PY_MASK) >> FG_STACK_PY_SHIFT))
+        let all = withUnsafeBytes(of: stack.ips) { raw in
             Array(raw.bindMemory(to: UInt64.self).prefix(depth))
         }
-        return (ips, stack.leaf_return)
+        return (Array(all.prefix(depth - pythonCount)), stack.leaf_return, Array(all.suffix(pythonCount)))
     }
 
     /// What the tracking programs (fork, exec, exit) cost so far.
@@ -125,7 +127,20 @@ public final class Tracker: @unchecked Sendable {
             LostCounter(source: "tracker", name: "untracked_children",
                         count: percpuSum(fd, FG_TRACKER_TRACKED_FULL.rawValue),
                         meaning: "child processes not followed because the tracked-process table was full"),
-        ] + unwindLostCounters()
+        ] + unwindLostCounters() + pythonLostCounters()
+    }
+
+    /// Python frames the kernel side could not give: stacks with more than
+    /// it walks, code objects it had no room to name.
+    private func pythonLostCounters() -> [LostCounter] {
+        let stats = pythonStats()
+        return [
+            LostCounter(source: "python", name: "truncated_stacks", count: stats[Int(FG_PY_TRUNCATED.rawValue)],
+                        meaning: "Python stacks deeper than \(FG_PY_MAX_FRAMES) frames (or than the stack's room): "
+                            + "their outermost frames are missing"),
+            LostCounter(source: "python", name: "unnamed_code_objects", count: stats[Int(FG_PY_CODES_FULL.rawValue)],
+                        meaning: "Python frames whose function could not be named (the code-object table was full)"),
+        ].filter { $0.count > 0 }
     }
 
     /// Builds the unwind tables of the files a target maps at start (the

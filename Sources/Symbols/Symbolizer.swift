@@ -40,7 +40,38 @@ public final class Symbolizer {
     /// The kernel side sets `leafReturn` to 0 when it unwound the leaf with
     /// the file's unwind table (the caller is then already in `user`).
     public func frames(pid: Int32, generation: UInt32, user: [UInt64], leafReturn: UInt64 = 0,
-                       kernel: [UInt64]) -> [Frame] {
+                       kernel: [UInt64], python: [UInt64] = []) -> [Frame] {
+        let native = nativeFrames(pid: pid, generation: generation, user: user, leafReturn: leafReturn, kernel: kernel)
+        guard !python.isEmpty else { return native }
+        let named = python.map { encoded -> PythonFrames.Frame in
+            let address = encoded & ~PythonFrames.entryBit
+            let code = pythonCodes[PythonCodeID(pid: pid, generation: generation, address: address)]
+            return PythonFrames.Frame(frame: code.map { PythonFrames.frame(name: $0.name, file: $0.file, line: $0.line) }
+                                          ?? Frame(name: "[python code 0x\(String(address, radix: 16))]",
+                                                   module: Frame.pythonModule, kind: .user, resolved: false),
+                                      entry: encoded & PythonFrames.entryBit != 0)
+        }
+        for f in named { count(f.frame) }
+        return PythonFrames.splice(native: native, python: named)
+    }
+
+    /// Names of the code objects the kernel side walked (`bpf/python.h`),
+    /// by process, exec generation and address.
+    public var pythonCodes: [PythonCodeID: (name: String, file: String, line: Int)] = [:]
+
+    public struct PythonCodeID: Hashable, Sendable {
+        public var pid: Int32
+        public var generation: UInt32
+        public var address: UInt64
+        public init(pid: Int32, generation: UInt32, address: UInt64) {
+            self.pid = pid
+            self.generation = generation
+            self.address = address
+        }
+    }
+
+    private func nativeFrames(pid: Int32, generation: UInt32, user: [UInt64], leafReturn: UInt64,
+                              kernel: [UInt64]) -> [Frame] {
         let id = SpaceIDKey(pid: pid, generation: generation)
         let leafIsExact = kernel.isEmpty // else the user leaf is where the syscall returns to
         var userFrames: [Frame] = []

@@ -14,12 +14,14 @@ import TestSupport
 struct JitMapTests {
     /// `flamegate record --jit-maps --probes cpu -- ARGS`: the folded CPU
     /// stacks, the recorded pids, and the output.
-    static func record(_ args: [String], label: String) throws -> (stacks: [(stack: [String], count: UInt64)],
-                                                                     pids: [Int32], output: String) {
+    static func record(_ args: [String], label: String, jitMaps: Bool = true, probes: String = "cpu",
+                       profile kind: String = "cpu") throws
+        -> (stacks: [(stack: [String], count: UInt64)], pids: [Int32], output: String) {
         let dir = TestPaths.temporaryDirectory(label)
-        let r = try CLI.run(["record", "--jit-maps", "--probes", "cpu", "--quiet", "-o", dir.path, "--"] + args)
+        let r = try CLI.run(["record"] + (jitMaps ? ["--jit-maps"] : []) + ["--probes", probes, "--quiet", "-o", dir.path, "--"]
+                            + args)
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
-        let folded = try String(contentsOf: dir.appendingPathComponent("cpu.folded"), encoding: .utf8)
+        let folded = try String(contentsOf: dir.appendingPathComponent("\(kind).folded"), encoding: .utf8)
         let profile = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("profile.json")))
         let processes = (profile as? [String: Any])?["processes"] as? [[String: Any]] ?? []
         return (FoldedStacks.parse(folded), processes.compactMap { ($0["pid"] as? NSNumber)?.int32Value }, r.stdout)

@@ -41,5 +41,8 @@ int fg_elf_read_memory(const void *image, size_t size, int want_symbols, struct 
 /* This process's vDSO image: the same code every process of this kernel maps. */
 int fg_vdso_image(const void **image, size_t *size);
 void fg_elf_free(struct fg_elf_info *info);
+/* A data symbol (STT_OBJECT) by name: its link-time address and the first
+ * `n` bytes of its initial value in the file; -ENOENT when absent. */
+int fg_elf_data_symbol(int fd, const char *name, uint64_t *addr, uint8_t *bytes, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #include <linux/types.h>
 #include "../../../bpf/tracker.h"
 #include "fg_unwind.h"
+#include "../../../bpf/python.h"
 
 /* The process-tree tracker: owns the `tracked` and `stacks` maps that all
  * probes share, and the lifecycle event stream. */
@@ -38,6 +39,18 @@ int fg_tracker__poll(struct fg_tracker *t, int wake_fd, int timeout_ms, const st
 /* Reads one stored stack; -ENOENT when the hash is unknown. */
 int fg_tracker__stack(const struct fg_tracker *t, uint64_t hash, struct fg_stack *out);
 void fg_tracker__destroy(struct fg_tracker *t);
+
+/* CPython frames (bpf/python.h): where the interpreter of `tgid` is, or NULL
+ * to forget it. */
+int fg_tracker__python_set(struct fg_tracker *t, uint32_t tgid, const struct fg_py_proc *proc);
+struct fg_py_code_entry {
+	struct fg_py_code_key key;
+	struct fg_py_code code;
+};
+/* Every code object the walk named, in a malloc'ed array the caller frees. */
+int fg_tracker__python_codes(const struct fg_tracker *t, struct fg_py_code_entry **out, size_t *count);
+/* The walk's counters, summed over CPUs (slots of enum fg_py_stat). */
+int fg_tracker__python_stats(const struct fg_tracker *t, uint64_t out[FG_PY_STAT_MAX]);
 
 /* Between two runs: untracks everything, empties the stack store and the
  * counters, and discards pending events; the programs stay attached. */

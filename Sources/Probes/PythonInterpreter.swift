@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CFlamegateBPF
+import Foundation
+
+/// A CPython the kernel side can walk (`bpf/python.bpf.h`): found in an
+/// executable or libpython by its `_PyRuntime` and `Py_Version` symbols, with
+/// the layout of its version's structures. x86-64, CPython 3.11 to 3.13 (the
+/// versions with one `_PyInterpreterFrame` chain per thread); offsets checked
+/// against each version's debug information (`PythonFrameTests`).
+public struct PythonInterpreter: Sendable, Equatable {
+    public var major: Int
+    public var minor: Int
+    /// Link-time address of `_PyRuntime` in its file.
+    public var runtimeAddress: UInt64
+
+    public var version: String { "\(major).\(minor)" }
+
+    /// The versions walked, newest last.
+    public static let supported = ["3.11", "3.12", "3.13"]
+
+    /// The interpreter in the ELF file at `path`, or nil (not CPython, or a
+    /// version without a layout here — `unsupported` then says which).
+    public static func detect(path: String) -> (interpreter: PythonInterpreter?, unsupported: String?) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return (nil, nil) }
+        defer { close(fd) }
+        var runtime: UInt64 = 0, versionAddress: UInt64 = 0
+        var scratch = [UInt8](repeating: 0, count: 8), version = [UInt8](repeating: 0, count: 8)
+        guard fg_elf_data_symbol(fd, "_PyRuntime", &runtime, &scratch, 0) == 0 else { return (nil, nil) }
+        guard fg_elf_data_symbol(fd, "Py_Version", &versionAddress, &version, 4) == 0 else {
+            return (nil, "a CPython older than 3.11 (no Py_Version)")
+        }
+        let hex = UInt32(version[0]) | UInt32(version[1]) << 8 | UInt32(version[2]) << 16 | UInt32(version[3]) << 24
+        let found = PythonInterpreter(major: Int(hex >> 24), minor: Int((hex >> 16) & 0xff), runtimeAddress: runtime)
+        guard found.offsets != nil else { return (nil, "CPython \(found.version)") }
+        return (found, nil)
+    }
+
+    /// Where the walk's fields are in this version (x86-64, default build).
+    public var offsets: fg_py_offsets? {
+        #if arch(x86_64)
+        switch (major, minor) {
+        case (3, 11):
+            return fg_py_offsets(
+                runtime_interpreters_head: 0x28, interp_threads_head: 0x10, tstate_next: 8, tstate_interp: 16,
+                tstate_native_thread_id: 160, tstate_cframe: 56, cframe_current_frame: 8, tstate_current_frame: 0,
+                frame_code: 32, frame_previous: 48, frame_owner: 69, frame_is_entry: 68, code_qualname: 0x80,
+                code_filename: 0x70, code_firstlineno: 0x48, unicode_state: 0x20, unicode_ascii_data: 48,
+                unicode_utf8: 0x38, pad: (0, 0))
+        case (3, 12):
+            return fg_py_offsets(
+                runtime_interpreters_head: 0x28, interp_threads_head: 0x48, tstate_next: 8, tstate_interp: 16,
+                tstate_native_thread_id: 144, tstate_cframe: 56, cframe_current_frame: 0, tstate_current_frame: 0,
+                frame_code: 0, frame_previous: 8, frame_owner: 70, frame_is_entry: 0, code_qualname: 0x80,
+                code_filename: 0x70, code_firstlineno: 0x44, unicode_state: 0x20, unicode_ascii_data: 40,
+                unicode_utf8: 0x30, pad: (0, 0))
+        case (3, 13):
+            return fg_py_offsets(
+                runtime_interpreters_head: 0x278, interp_threads_head: 0x1cb0, tstate_next: 8, tstate_interp: 16,
+                tstate_native_thread_id: 160, tstate_cframe: 0, cframe_current_frame: 0, tstate_current_frame: 72,
+                frame_code: 0, frame_previous: 8, frame_owner: 70, frame_is_entry: 0, code_qualname: 0x80,
+                code_filename: 0x70, code_firstlineno: 0x44, unicode_state: 0x20, unicode_ascii_data: 40,
+                unicode_utf8: 0x30, pad: (0, 0))
+        default:
+            return nil
+        }
+        #else
+        return nil
+        #endif
+    }
+
+    /// Files worth looking into: CPython executables and libpython (an
+    /// embedding program maps libpython too).
+    public static func mightBe(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.hasPrefix("python") || name.hasPrefix("libpython")
+    }
+}
+
+/// A code object the kernel side named: what a Python frame shows.
+public struct PythonCode: Sendable, Equatable {
+    public var name: String
+    public var file: String
+    public var line: Int
+}
+
+/// Key of a named code object: the process (and exec generation) and the
+/// object's address.
+public struct PythonCodeKey: Hashable, Sendable {
+    public var pid: Int32
+    public var generation: UInt32
+    public var address: UInt64
+    public init(pid: Int32, generation: UInt32, address: UInt64) {
+        self.pid = pid
+        self.generation = generation
+        self.address = address
+    }
+}
+
+extension Tracker {
+    /// The interpreter of process `pid` (exec generation `generation`) is at
+    /// `runtime` in its address space: the kernel side walks its frames from
+    /// now on.
+    public func locatePython(pid: Int32, generation: UInt32, runtime: UInt64, interpreter: PythonInterpreter) {
+        guard let offsets = interpreter.offsets else { return }
+        var proc = fg_py_proc(runtime: runtime, gen: generation,
+                              version: UInt32(interpreter.major << 8 | interpreter.minor), off: offsets)
+        _ = fg_tracker__python_set(handle, UInt32(pid), &proc)
+    }
+
+    /// Every code object named so far.
+    public func pythonCodes() -> [PythonCodeKey: PythonCode] {
+        var list: UnsafeMutablePointer<fg_py_code_entry>?
+        var count = 0
+        guard fg_tracker__python_codes(handle, &list, &count) == 0, let list else { return [:] }
+        defer { free(list) }
+        var out: [PythonCodeKey: PythonCode] = [:]
+        for i in 0..<count {
+            var e = list[i]
+            let name = withUnsafeBytes(of: &e.code.name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let file = withUnsafeBytes(of: &e.code.file) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            out[PythonCodeKey(pid: Int32(e.key.tgid), generation: e.key.gen, address: e.key.code)] =
+                PythonCode(name: name, file: file, line: Int(e.code.line))
+        }
+        return out
+    }
+
+    /// The walk's counters (slots of `fg_py_stat`).
+    public func pythonStats() -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: Int(FG_PY_STAT_MAX.rawValue))
+        _ = fg_tracker__python_stats(handle, &out)
+        return out
+    }
+}

@@ -1,0 +1,127 @@
+import Analysis
+import Foundation
+import Model
+import Reports
+import Testing
+import TestSupport
+
+/// CPython frames walked in the kernel (`bpf/python.bpf.h`), with no perf
+/// map and no change to the interpreter: checked against the interpreters'
+/// debug information and against py-spy on the same run.
+@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
+struct PythonFrameTests {
+    /// The versions the kernel side walks (`PythonInterpreter.supported`).
+    static let supported = ["3.11", "3.12", "3.13"]
+
+    /// pyenv's CPythons (built with -g) and Debian's stripped python3.11.
+    static let interpreters: [String] = Self.supported.compactMap { Interpreters.pyenv($0) }
+        + ["/usr/bin/python3.11"].filter { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The same run seen by flamegate and by py-spy --native: the five
+    /// heaviest Python functions within 5 points; every stack with Python
+    /// frames holds the chain from <module> to the function, above the
+    /// evaluation loop's native frame.
+    @Test(.enabled(if: Interpreters.pySpy != nil, "needs py-spy (make test installs it)"),
+          arguments: interpreters)
+    func pythonFunctionsAgreeWithPySpyNative(python: String) throws {
+        let spy = try #require(Interpreters.pySpy)
+        let raw = TestPaths.temporaryDirectory("py-frames").appendingPathComponent("spy.txt").path
+        let (stacks, _, output) = try JitMapTests.record(
+            [spy, "record", "--native", "-r", "250", "-f", "raw", "-o", raw, "--",
+             python, TestPaths.fixtures.appendingPathComponent("py_mix.py").path, "6"], label: "py-frames", jitMaps: false)
+        let name = URL(fileURLWithPath: python).lastPathComponent
+        let ours = stacks.filter { $0.stack.first == name }
+        let theirs = FoldedStacks.parse(try String(contentsOfFile: raw, encoding: .utf8))
+        let mine = try JitMapTests.shares(ours, #"^(.+) \(py_mix\.py:\d+\)$"#)
+        let reference = try JitMapTests.shares(theirs, #"^(.+) \(py_mix\.py:\d+\)$"#)
+        let top = reference.sorted { $0.value > $1.value }.prefix(5)
+        #expect(top.count == 5, "py-spy: \(reference)")
+        for (function, share) in top {
+            let measured = mine[function] ?? 0
+            #expect(abs(measured - share) <= 5,
+                    "\(function): flamegate \(String(format: "%.1f", measured))%, py-spy \(String(format: "%.1f", share))%\nours \(mine)\n\(output)")
+        }
+        #expect((mine["heavy"] ?? 0) > 35, "\(mine)")
+        let withPython = ours.filter { $0.stack.contains { $0.hasSuffix(")") && $0.contains("py_mix.py:") } }
+        let complete = withPython.filter { s in
+            guard let module = s.stack.firstIndex(where: { $0.hasPrefix("<module> (py_mix.py:") }),
+                  let loop = s.stack.firstIndex(of: "_PyEval_EvalFrameDefault") else { return false }
+            return loop < module && s.stack.contains { $0.hasPrefix("main (py_mix.py:") } && s.stack.contains("_start")
+        }
+        let all = withPython.reduce(0) { $0 + $1.count }, rooted = complete.reduce(0) { $0 + $1.count }
+        #expect(Double(rooted) >= 0.97 * Double(all), "\(rooted) of \(all) Python stacks complete")
+        #expect(Double(all) >= 0.8 * Double(ours.reduce(0) { $0 + $1.count }), "\(all) samples with Python frames")
+    }
+
+    /// A thread blocked in Python code: the off-CPU stack names the Python
+    /// function that waits, above the native wait.
+    @Test(arguments: Self.supported.compactMap { Interpreters.pyenv($0) }.prefix(1))
+    func offCPUStacksHoldThePythonFunctionThatWaits(python: String) throws {
+        let script = TestPaths.temporaryDirectory("py-offcpu").appendingPathComponent("wait.py")
+        try """
+            import threading, time
+
+            def wait_for_reply(lock):
+                with lock:
+                    pass
+
+            def hold(lock):
+                with lock:
+                    time.sleep(0.3)
+
+            lock = threading.Lock()
+            t = threading.Thread(target=hold, args=(lock,))
+            t.start()
+            time.sleep(0.05)
+            wait_for_reply(lock)
+            t.join()
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let (stacks, _, output) = try JitMapTests.record([python, script.path], label: "py-offcpu", jitMaps: false,
+                                                          probes: "offcpu", profile: "offcpu")
+        let waiting = stacks.filter { $0.stack.contains { $0.hasPrefix("wait_for_reply (wait.py:") } }
+            .reduce(UInt64(0)) { $0 + $1.count }
+        let sleeping = stacks.filter { $0.stack.contains { $0.hasPrefix("hold (wait.py:") } }.reduce(UInt64(0)) { $0 + $1.count }
+        #expect(waiting > 150_000_000, "wait_for_reply blocked \(waiting) ns\n\(output)")
+        #expect(sleeping > 250_000_000, "hold slept \(sleeping) ns")
+    }
+
+    /// A quadratic dedup in a script, with no perf map: the complexity
+    /// finding names the script's function and its line.
+    @Test(arguments: ["3.11", "3.13"].compactMap { Interpreters.pyenv($0) })
+    func quadraticPythonFunctionIsNamedWithoutPerfMaps(python: String) throws {
+        let script = """
+            import os, sys
+
+            def dedupe(items):
+                if os.environ.get("VARIANT") == "bad":
+                    out = []
+                    for x in items:
+                        if x not in out:
+                            out.append(x)
+                    return out
+                seen, out = set(), []
+                for x in items:
+                    if x not in seen:
+                        seen.add(x)
+                        out.append(x)
+                return out
+
+            n = int(sys.argv[1])
+            print(len(dedupe(list(range(n)) * 2)))
+            """
+        let (status, report, output) = try VariantRun.run("""
+            name: py-dedupe-walked
+            run:
+              command: [\(python), dedupe.py, "{size}"]
+              timeout: 60s
+            sizes: [400, 800, 1600, 4000]
+            repetitions: 3
+            probes: [cpu]
+            cpu: {frequency: 1999}
+            """, variant: "bad", in: "py-dedupe-walked", files: ["dedupe.py": script])
+        #expect(status == 1, "\(output)")
+        let complexity = report.scenarios.flatMap(\.findings).first { $0.kind == .complexity }
+        #expect(complexity?.function == "dedupe (dedupe.py:3)", "\(report.scenarios.flatMap(\.findings).map(\.summary))\n\(output)")
+        #expect(complexity?.summary.contains("list_contains") == true, "\(complexity?.summary ?? "")")
+    }
+}

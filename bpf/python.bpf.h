@@ -1,0 +1,224 @@
+/* CPython frames in the kernel: at each user stack of a process whose
+ * interpreter user space located (`py_procs`: where _PyRuntime is and the
+ * version's offsets), the thread's frame chain is walked from its thread
+ * state and appended to the native frames, one code-object address per
+ * frame; each code object's name, file and first line are copied once into
+ * `py_codes`, so they are known after the process has exited. The approach
+ * of py-spy and of the OpenTelemetry eBPF profiler, without stopping the
+ * process. CPython 3.11 to 3.13 (one _PyInterpreterFrame chain per thread). */
+#ifndef FG_PYTHON_BPF_H
+#define FG_PYTHON_BPF_H
+
+#include "python.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32); /* tgid */
+	__type(value, struct fg_py_proc);
+} py_procs SEC(".maps");
+
+/* tid -> its PyThreadState, checked at each use */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u64);
+} py_threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 32768);
+	__type(key, struct fg_py_code_key);
+	__type(value, struct fg_py_code);
+} py_codes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fg_py_code);
+} py_code_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FG_PY_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} py_stats SEC(".maps");
+
+static __always_inline void fg_py_count(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&py_stats, &slot);
+	if (v)
+		*v += 1;
+}
+
+static __always_inline __u64 fg_py_word(__u64 address)
+{
+	__u64 v = 0;
+	if (bpf_probe_read_user(&v, sizeof(v), (const void *)address) != 0)
+		return 0;
+	return v;
+}
+
+/* A str object's text into dst (NUL-terminated); `tail` keeps the end of a
+ * longer one (file paths), else its start. */
+static __always_inline void fg_py_string(const struct fg_py_offsets *o, __u64 str, char *dst, __u32 size,
+					 int tail)
+{
+	dst[0] = 0;
+	if (!str)
+		return;
+	__u32 state = 0;
+	__s64 length = 0;
+	if (bpf_probe_read_user(&state, sizeof(state), (const void *)(str + o->unicode_state)) != 0)
+		return;
+	__u64 data;
+	if ((state & (1U << 5)) && (state & (1U << 6))) {
+		/* compact ASCII: the characters follow the object */
+		data = str + o->unicode_ascii_data;
+		length = (__s64)fg_py_word(str + 16);
+	} else {
+		/* otherwise its UTF-8 copy, when the interpreter made one */
+		data = fg_py_word(str + o->unicode_utf8);
+		length = (__s64)fg_py_word(str + o->unicode_utf8 - 8);
+		if (!data)
+			return;
+	}
+	if (tail && length > (__s64)size - 1)
+		data += length - (size - 1);
+	bpf_probe_read_user_str(dst, size, (const void *)data);
+}
+
+/* The code object's names, copied on first sight. */
+static __always_inline void fg_py_learn_code(const struct fg_py_proc *p, __u32 tgid, __u64 code)
+{
+	struct fg_py_code_key key = { .tgid = tgid, .gen = p->gen, .code = code };
+	if (bpf_map_lookup_elem(&py_codes, &key))
+		return;
+	__u32 zero = 0;
+	struct fg_py_code *c = bpf_map_lookup_elem(&py_code_scratch, &zero);
+	if (!c)
+		return;
+	const struct fg_py_offsets *o = &p->off;
+	fg_py_string(o, fg_py_word(code + o->code_qualname), c->name, sizeof(c->name), 0);
+	fg_py_string(o, fg_py_word(code + o->code_filename), c->file, sizeof(c->file), 1);
+	__s32 line = 0;
+	bpf_probe_read_user(&line, sizeof(line), (const void *)(code + o->code_firstlineno));
+	c->line = line > 0 ? line : 0;
+	c->flags = 0;
+	if (bpf_map_update_elem(&py_codes, &key, c, BPF_NOEXIST) != 0 && !bpf_map_lookup_elem(&py_codes, &key))
+		fg_py_count(FG_PY_CODES_FULL);
+}
+
+/* The thread state of `tid`, from the cache or the interpreter's list. */
+static __always_inline __u64 fg_py_thread_state(const struct fg_py_proc *p, __u32 tid)
+{
+	const struct fg_py_offsets *o = &p->off;
+	__u64 *known = bpf_map_lookup_elem(&py_threads, &tid);
+	if (known && *known && fg_py_word(*known + o->tstate_native_thread_id) == tid)
+		return *known;
+	__u64 interp = fg_py_word(p->runtime + o->runtime_interpreters_head);
+	if (!interp)
+		return 0;
+	__u64 t = fg_py_word(interp + o->interp_threads_head);
+	for (int i = 0; i < FG_PY_MAX_THREADS && t; i++) {
+		if (fg_py_word(t + o->tstate_native_thread_id) == tid) {
+			/* the offsets are right only if the state points back at its interpreter */
+			if (fg_py_word(t + o->tstate_interp) != interp)
+				return 0;
+			bpf_map_update_elem(&py_threads, &tid, &t, BPF_ANY);
+			return t;
+		}
+		t = fg_py_word(t + o->tstate_next);
+	}
+	return 0;
+}
+
+struct fg_py_walk {
+	const struct fg_py_proc *proc;
+	struct fg_stack *out;
+	__u64 frame;
+	__u32 tgid;
+	__u32 count;
+	__u32 last; /* index in ips of the last Python frame written */
+	__u32 truncated;
+};
+
+static long fg_py_step(__u64 index, void *data)
+{
+	struct fg_py_walk *w = data;
+	if (!w->frame)
+		return 1;
+	const struct fg_py_offsets *o = &w->proc->off;
+	__u64 frame = w->frame;
+	__u8 owner = 0;
+	bpf_probe_read_user(&owner, sizeof(owner), (const void *)(frame + o->frame_owner));
+	w->frame = fg_py_word(frame + o->frame_previous);
+	if (owner == FG_PY_OWNED_BY_CSTACK && o->frame_is_entry == 0) {
+		/* 3.12+: the shim below a C call's first frame */
+		if (w->count > 0 && w->last < FG_MAX_STACK_DEPTH)
+			w->out->ips[w->last] |= FG_PY_FRAME_ENTRY;
+		return 0;
+	}
+	__u64 code = fg_py_word(frame + o->frame_code);
+	if (!code)
+		return 0;
+	__u32 d = w->out->depth;
+	if (d >= FG_MAX_STACK_DEPTH) {
+		w->truncated = 1;
+		return 1;
+	}
+	__u8 entry = 0;
+	if (o->frame_is_entry)
+		bpf_probe_read_user(&entry, sizeof(entry), (const void *)(frame + o->frame_is_entry));
+	w->out->ips[d] = (code & ~FG_PY_FRAME_ENTRY) | (entry ? FG_PY_FRAME_ENTRY : 0);
+	w->out->depth = d + 1;
+	w->last = d;
+	w->count++;
+	fg_py_learn_code(w->proc, w->tgid, code);
+	return 0;
+}
+
+/* Appends the current thread's Python frames (innermost first) to s, after
+ * its native frames; their number goes to s->flags. */
+static __always_inline void fg_python_stack(struct fg_stack *s, __u32 gen)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32, tid = (__u32)id;
+	struct fg_py_proc *p = bpf_map_lookup_elem(&py_procs, &tgid);
+	if (!p || p->gen != gen)
+		return;
+	fg_py_count(FG_PY_STACKS);
+	__u64 tstate = fg_py_thread_state(p, tid);
+	if (!tstate) {
+		fg_py_count(FG_PY_NO_THREAD);
+		return;
+	}
+	const struct fg_py_offsets *o = &p->off;
+	__u64 frame;
+	if (o->tstate_cframe) {
+		__u64 cframe = fg_py_word(tstate + o->tstate_cframe);
+		frame = cframe ? fg_py_word(cframe + o->cframe_current_frame) : 0;
+	} else {
+		frame = fg_py_word(tstate + o->tstate_current_frame);
+	}
+	if (!frame)
+		return;
+	struct fg_py_walk w = { .proc = p, .out = s, .frame = frame, .tgid = tgid };
+	bpf_loop(FG_PY_MAX_FRAMES, fg_py_step, &w, 0);
+	if (w.frame && !w.truncated)
+		w.truncated = 1; /* more frames than FG_PY_MAX_FRAMES */
+	if (w.truncated)
+		fg_py_count(FG_PY_TRUNCATED);
+	if (w.count) {
+		/* the outermost frame began the thread's first C call */
+		if (w.last < FG_MAX_STACK_DEPTH)
+			s->ips[w.last] |= FG_PY_FRAME_ENTRY;
+		fg_py_count(FG_PY_WALKED);
+		s->flags |= (w.count << FG_STACK_PY_SHIFT) & FG_STACK_PY_MASK;
+	}
+}
+
+#endif

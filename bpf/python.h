@@ -1,0 +1,81 @@
+/* ABI shared by python.bpf.h and user space: CPython frames, walked in the
+ * kernel at each user stack from the interpreter's own structures (no
+ * change to the interpreter, no perf map), for CPython 3.11 to 3.13. */
+#ifndef FG_PYTHON_H
+#define FG_PYTHON_H
+
+/* Python frames per stack, at most; they go after the native frames. */
+#define FG_PY_MAX_FRAMES 48
+#define FG_PY_NAME_LEN 64
+#define FG_PY_FILE_LEN 128
+#define FG_PY_MAX_THREADS 64
+
+/* Where the fields the walk reads are, for one CPython version (x86-64). */
+struct fg_py_offsets {
+	__u16 runtime_interpreters_head; /* _PyRuntimeState.interpreters.head */
+	__u16 interp_threads_head;       /* PyInterpreterState.threads.head */
+	__u16 tstate_next;
+	__u16 tstate_interp;
+	__u16 tstate_native_thread_id;
+	__u16 tstate_cframe;             /* 3.11, 3.12: _PyCFrame *cframe; 0 = none */
+	__u16 cframe_current_frame;
+	__u16 tstate_current_frame;      /* 3.13+: the frame itself; used when tstate_cframe is 0 */
+	__u16 frame_code;                /* f_code, f_executable (3.13) */
+	__u16 frame_previous;
+	__u16 frame_owner;
+	__u16 frame_is_entry;            /* 3.11: bool is_entry; 0 = none (3.12+: shim frames) */
+	__u16 code_qualname;
+	__u16 code_filename;
+	__u16 code_firstlineno;
+	__u16 unicode_state;             /* PyASCIIObject.state: bit 5 compact, bit 6 ascii */
+	__u16 unicode_ascii_data;        /* sizeof(PyASCIIObject) */
+	__u16 unicode_utf8;              /* PyCompactUnicodeObject.utf8 */
+	__u16 pad[2];
+};
+
+/* py_procs value: an interpreter of one process. */
+struct fg_py_proc {
+	__u64 runtime;  /* address of _PyRuntime in the process */
+	__u32 gen;      /* exec generation it was found in */
+	__u32 version;  /* PY_VERSION_HEX >> 16, e.g. 0x030c */
+	struct fg_py_offsets off;
+};
+
+/* An owner value of a 3.12+ frame that is the C stack's shim: it marks where
+ * one C call of the evaluation loop began. */
+#define FG_PY_OWNED_BY_CSTACK 3
+
+/* An encoded Python frame in fg_stack.ips: the code object's address, bit 0
+ * set when the frame is the first of a C call of the evaluation loop (the
+ * outermost frame a `_PyEval_EvalFrameDefault` native frame runs). */
+#define FG_PY_FRAME_ENTRY 1ULL
+
+/* fg_stack.flags bits 8..15: how many of the last ips are Python frames. */
+#define FG_STACK_PY_SHIFT 8
+#define FG_STACK_PY_MASK 0xff00U
+
+struct fg_py_code_key {
+	__u32 tgid;
+	__u32 gen;
+	__u64 code;
+};
+
+struct fg_py_code {
+	char name[FG_PY_NAME_LEN]; /* co_qualname */
+	char file[FG_PY_FILE_LEN]; /* co_filename, its last bytes when longer */
+	__u32 line;                /* co_firstlineno */
+	__u32 flags;
+};
+
+/* Slots of `py_stats`. */
+enum fg_py_stat {
+	FG_PY_STACKS = 0,        /* user stacks of processes with an interpreter */
+	FG_PY_WALKED = 1,        /* ... with Python frames */
+	FG_PY_NO_THREAD = 2,     /* thread without a thread state (not a Python thread, or not yet) */
+	FG_PY_READ_FAILED = 3,   /* a structure could not be read */
+	FG_PY_TRUNCATED = 4,     /* more frames than fit */
+	FG_PY_CODES_FULL = 5,    /* `py_codes` full: frames shown unnamed */
+	FG_PY_STAT_MAX = 6,
+};
+
+#endif
