@@ -8,7 +8,6 @@
 #include "tracker.h"
 #include "errno.bpf.h"
 #include "unwind.bpf.h"
-#include "python.bpf.h"
 
 #ifndef FG_MAX_TRACKED
 #define FG_MAX_TRACKED 8192

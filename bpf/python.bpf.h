@@ -10,6 +10,7 @@
 #define FG_PYTHON_BPF_H
 
 #include "python.h"
+#include "unwind.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -17,6 +18,13 @@ struct {
 	__type(key, __u32); /* tgid */
 	__type(value, struct fg_py_proc);
 } py_procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct fg_unwind_key);
+	__type(value, struct fg_py_file);
+} py_files SEC(".maps");
 
 /* tid -> its PyThreadState, checked at each use */
 struct {
@@ -91,10 +99,11 @@ static __always_inline void fg_py_string(const struct fg_py_offsets *o, __u64 st
 	bpf_probe_read_user_str(dst, size, (const void *)data);
 }
 
-/* The code object's names, copied on first sight. */
-static __always_inline void fg_py_learn_code(const struct fg_py_proc *p, __u32 tgid, __u64 code)
+/* The code object's names, copied on first sight of this (address, tag). */
+static __always_inline void fg_py_learn_code(const struct fg_py_proc *p, __u32 tgid, __u64 code, __u64 tagged,
+					     __u64 qualname, __u64 filename)
 {
-	struct fg_py_code_key key = { .tgid = tgid, .gen = p->gen, .code = code };
+	struct fg_py_code_key key = { .tgid = tgid, .gen = p->gen, .code = tagged };
 	if (bpf_map_lookup_elem(&py_codes, &key))
 		return;
 	__u32 zero = 0;
@@ -102,14 +111,35 @@ static __always_inline void fg_py_learn_code(const struct fg_py_proc *p, __u32 t
 	if (!c)
 		return;
 	const struct fg_py_offsets *o = &p->off;
-	fg_py_string(o, fg_py_word(code + o->code_qualname), c->name, sizeof(c->name), 0);
-	fg_py_string(o, fg_py_word(code + o->code_filename), c->file, sizeof(c->file), 1);
+	fg_py_string(o, qualname, c->name, sizeof(c->name), 0);
+	fg_py_string(o, filename, c->file, sizeof(c->file), 1);
 	__s32 line = 0;
 	bpf_probe_read_user(&line, sizeof(line), (const void *)(code + o->code_firstlineno));
 	c->line = line > 0 ? line : 0;
 	c->flags = 0;
 	if (bpf_map_update_elem(&py_codes, &key, c, BPF_NOEXIST) != 0 && !bpf_map_lookup_elem(&py_codes, &key))
 		fg_py_count(FG_PY_CODES_FULL);
+}
+
+struct fg_py_thread_search {
+	const struct fg_py_offsets *off;
+	__u64 next;
+	__u64 found;
+	__u32 tid;
+};
+
+static long fg_py_thread_step(__u64 index, void *data)
+{
+	struct fg_py_thread_search *q = data;
+	__u64 t = q->next;
+	if (!t)
+		return 1;
+	if (fg_py_word(t + q->off->tstate_native_thread_id) == q->tid) {
+		q->found = t;
+		return 1;
+	}
+	q->next = fg_py_word(t + q->off->tstate_next);
+	return 0;
 }
 
 /* The thread state of `tid`, from the cache or the interpreter's list. */
@@ -122,18 +152,14 @@ static __always_inline __u64 fg_py_thread_state(const struct fg_py_proc *p, __u3
 	__u64 interp = fg_py_word(p->runtime + o->runtime_interpreters_head);
 	if (!interp)
 		return 0;
-	__u64 t = fg_py_word(interp + o->interp_threads_head);
-	for (int i = 0; i < FG_PY_MAX_THREADS && t; i++) {
-		if (fg_py_word(t + o->tstate_native_thread_id) == tid) {
-			/* the offsets are right only if the state points back at its interpreter */
-			if (fg_py_word(t + o->tstate_interp) != interp)
-				return 0;
-			bpf_map_update_elem(&py_threads, &tid, &t, BPF_ANY);
-			return t;
-		}
-		t = fg_py_word(t + o->tstate_next);
-	}
-	return 0;
+	struct fg_py_thread_search q = { .off = o, .next = fg_py_word(interp + o->interp_threads_head), .tid = tid };
+	bpf_loop(FG_PY_MAX_THREADS, fg_py_thread_step, &q, 0);
+	__u64 t = q.found;
+	/* the offsets are right only if the state points back at its interpreter */
+	if (!t || fg_py_word(t + o->tstate_interp) != interp)
+		return 0;
+	bpf_map_update_elem(&py_threads, &tid, &t, BPF_ANY);
+	return t;
 }
 
 struct fg_py_walk {
@@ -173,28 +199,52 @@ static long fg_py_step(__u64 index, void *data)
 	__u8 entry = 0;
 	if (o->frame_is_entry)
 		bpf_probe_read_user(&entry, sizeof(entry), (const void *)(frame + o->frame_is_entry));
-	w->out->ips[d] = (code & ~FG_PY_FRAME_ENTRY) | (entry ? FG_PY_FRAME_ENTRY : 0);
+	/* A code object freed and another allocated at its address (start-up
+	 * code, exec'd strings) must not share a name: the frame carries a tag
+	 * of its name objects' addresses in the pointer's unused top bits. */
+	__u64 qualname = fg_py_word(code + o->code_qualname), filename = fg_py_word(code + o->code_filename);
+	__u64 mix = qualname ^ (filename << 7) ^ (filename >> 17) ^ (qualname >> 29);
+	__u64 tagged = (code & FG_PY_CODE_MASK) | ((mix ^ (mix >> 16) ^ (mix >> 32)) & 0xffff) << 48;
+	w->out->ips[d] = tagged | (entry ? FG_PY_FRAME_ENTRY : 0);
 	w->out->depth = d + 1;
 	w->last = d;
 	w->count++;
-	fg_py_learn_code(w->proc, w->tgid, code);
+	fg_py_learn_code(w->proc, w->tgid, code, tagged, qualname, filename);
 	return 0;
 }
 
-/* Appends the current thread's Python frames (innermost first) to s, after
- * its native frames; their number goes to s->flags. */
-static __always_inline void fg_python_stack(struct fg_stack *s, __u32 gen)
+/* A mapping the unwinder just learned: when it is of an interpreter's file
+ * and the process's interpreter is not located yet, locate it. */
+static __always_inline void fg_python_mapped(__u32 tgid, __u32 gen, __u64 start, __u64 base,
+					     const struct fg_unwind_key *key)
 {
+	struct fg_py_file *f = bpf_map_lookup_elem(&py_files, key);
+	if (!f)
+		return;
+	struct fg_py_proc *known = bpf_map_lookup_elem(&py_procs, &tgid);
+	if (known && known->gen == gen)
+		return;
+	struct fg_py_proc p = { .runtime = start - base + f->delta, .gen = gen, .version = f->version, .off = f->off };
+	bpf_map_update_elem(&py_procs, &tgid, &p, BPF_ANY);
+}
+
+/* Appends the current thread's Python frames (innermost first) to s, after
+ * its native frames; their number goes to s->flags. A global function: the
+ * verifier checks it once per program, not at each of its call sites. */
+__attribute__((noinline)) int fg_python_stack(struct fg_stack *s, __u32 gen)
+{
+	if (!s)
+		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
 	struct fg_py_proc *p = bpf_map_lookup_elem(&py_procs, &tgid);
 	if (!p || p->gen != gen)
-		return;
+		return 0;
 	fg_py_count(FG_PY_STACKS);
 	__u64 tstate = fg_py_thread_state(p, tid);
 	if (!tstate) {
 		fg_py_count(FG_PY_NO_THREAD);
-		return;
+		return 0;
 	}
 	const struct fg_py_offsets *o = &p->off;
 	__u64 frame;
@@ -205,7 +255,7 @@ static __always_inline void fg_python_stack(struct fg_stack *s, __u32 gen)
 		frame = fg_py_word(tstate + o->tstate_current_frame);
 	}
 	if (!frame)
-		return;
+		return 0;
 	struct fg_py_walk w = { .proc = p, .out = s, .frame = frame, .tgid = tgid };
 	bpf_loop(FG_PY_MAX_FRAMES, fg_py_step, &w, 0);
 	if (w.frame && !w.truncated)
@@ -219,6 +269,7 @@ static __always_inline void fg_python_stack(struct fg_stack *s, __u32 gen)
 		fg_py_count(FG_PY_WALKED);
 		s->flags |= (w.count << FG_STACK_PY_SHIFT) & FG_STACK_PY_MASK;
 	}
+	return 0;
 }
 
 #endif

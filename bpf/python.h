@@ -41,14 +41,28 @@ struct fg_py_proc {
 	struct fg_py_offsets off;
 };
 
+/* py_files value: a file holding an interpreter, keyed like the unwind
+ * tables (struct fg_unwind_key). The kernel side locates _PyRuntime in a
+ * process the first time it learns a mapping of the file: at
+ * mapping start - mapping file offset + delta. */
+struct fg_py_file {
+	__s64 delta;    /* _PyRuntime's link-time address + (p_offset - p_vaddr) of its executable segment */
+	__u32 version;
+	__u32 pad;
+	struct fg_py_offsets off;
+};
+
 /* An owner value of a 3.12+ frame that is the C stack's shim: it marks where
  * one C call of the evaluation loop began. */
 #define FG_PY_OWNED_BY_CSTACK 3
 
-/* An encoded Python frame in fg_stack.ips: the code object's address, bit 0
- * set when the frame is the first of a C call of the evaluation loop (the
+/* An encoded Python frame in fg_stack.ips: the code object's address and
+ * tag (FG_PY_CODE_MASK), bit 0 set when the frame is the first of a C call of the evaluation loop (the
  * outermost frame a `_PyEval_EvalFrameDefault` native frame runs). */
 #define FG_PY_FRAME_ENTRY 1ULL
+/* Bits 0..47 of an encoded frame: the code object's address (bit 0 clear);
+ * bits 48..63: a tag of its name objects, so a reused address is a new key. */
+#define FG_PY_CODE_MASK 0x0000fffffffffffeULL
 
 /* fg_stack.flags bits 8..15: how many of the last ips are Python frames. */
 #define FG_STACK_PY_SHIFT 8

@@ -10,6 +10,7 @@
 
 #include <bpf/bpf_core_read.h>
 #include "unwind.h"
+#include "python.bpf.h"
 
 #ifndef FG_UNWIND_ROWS
 #define FG_UNWIND_ROWS (1 << 21)
@@ -244,6 +245,8 @@ static __always_inline int fg_unwind_locate(struct fg_unwind_walk *w, __u64 addr
 		int r = fg_learn(w, space, address, &m);
 		if (r)
 			return r;
+		if (m.key.ino)
+			fg_python_mapped(tgid, w->gen, m.start, m.base, &m.key);
 	}
 	w->vm_start = m.start;
 	w->vm_end = m.end;

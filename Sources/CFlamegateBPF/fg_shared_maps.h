@@ -13,7 +13,7 @@ static inline int fg_share_tracker_maps(struct bpf_object *obj, const struct fg_
 {
 	static const char *const names[] = { "tracked", "stacks", "unwind_rows", "unwind_files",
 					     "unwind_requests", "unwind_stats", "unwind_spaces", "py_procs",
-					     "py_threads", "py_codes", "py_stats" };
+					     "py_files", "py_threads", "py_codes", "py_stats" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct bpf_map *map = bpf_object__find_map_by_name(obj, names[i]);
 		if (!map)

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fg_btf_internal.h"
 #include "fg_unwind_internal.h"
@@ -206,6 +207,16 @@ int fg_tracker__python_set(struct fg_tracker *t, uint32_t tgid, const struct fg_
 	if (!proc)
 		return bpf_map_delete_elem(fd, &tgid) == 0 || errno == ENOENT ? 0 : -errno;
 	return bpf_map_update_elem(fd, &tgid, proc, BPF_ANY) == 0 ? 0 : -errno;
+}
+
+int fg_tracker__python_file(struct fg_tracker *t, const char *path, const struct fg_py_file *file)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -errno;
+	struct fg_unwind_key key;
+	fg_unwind_key_of(&st, &key);
+	return bpf_map_update_elem(bpf_map__fd(t->skel->maps.py_files), &key, file, BPF_ANY) == 0 ? 0 : -errno;
 }
 
 int fg_tracker__python_codes(const struct fg_tracker *t, struct fg_py_code_entry **out, size_t *count)

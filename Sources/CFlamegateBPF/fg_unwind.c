@@ -22,7 +22,7 @@ static uint64_t now_ns(void)
 }
 
 /* The kernel's identity of a file from stat(2): its dev_t is major << 20 | minor. */
-static void key_of(const struct stat *st, struct fg_unwind_key *key)
+void fg_unwind_key_of(const struct stat *st, struct fg_unwind_key *key)
 {
 	memset(key, 0, sizeof(*key));
 	key->ino = st->st_ino;
@@ -163,7 +163,7 @@ int fg_unwind_prepare(struct fg_unwind *u, const char *path)
 		return err;
 	}
 	struct fg_unwind_key key;
-	key_of(&st, &key);
+	fg_unwind_key_of(&st, &key);
 	struct fg_unwind_table t;
 	int err = 0;
 	if (bpf_map_lookup_elem(u->files_fd, &key, &t) != 0 || t.state == FG_UNWIND_PENDING)

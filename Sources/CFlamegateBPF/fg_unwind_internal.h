@@ -15,6 +15,9 @@ void fg_unwind_close(struct fg_unwind *u);
 int fg_unwind_request(struct fg_unwind *u, const struct fg_unwind_request *req);
 /* Loads the table of a file by path ahead of any request (no-op when loaded). */
 int fg_unwind_prepare(struct fg_unwind *u, const char *path);
+struct stat;
+/* The kernel's identity of a file from stat(2), as the BPF side reads it. */
+void fg_unwind_key_of(const struct stat *st, struct fg_unwind_key *key);
 /* Drops requests that were never answered, so the next run asks again. */
 int fg_unwind_forget_pending(struct fg_unwind *u);
 #endif

@@ -81,7 +81,8 @@ struct AllocationAssembler {
         if let known = frames[key] { return known }
         var out: [Frame] = []
         if let stack = raw.stacks[hash] {
-            out = symbolizer.frames(pid: pid, generation: generation, user: stack.ips, leafReturn: stack.leafReturn, kernel: [])
+            out = symbolizer.frames(pid: pid, generation: generation, user: stack.ips, leafReturn: stack.leafReturn, kernel: [],
+                                    python: stack.python)
         }
         if case .sampled = plan.mode {
             while let leaf = out.last, leaf.module.hasPrefix(AllocationGrouping.preloadModule) { out.removeLast() }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Probes
 import Symbols
@@ -15,13 +16,30 @@ struct PythonLocator {
     /// CPythons met whose frames are not walked (older or newer versions).
     private(set) var unsupported: Set<String> = []
 
+    /// FLAMEGATE_PYTHON_FRAMES=0: no Python frames (to measure what they cost).
+    let enabled = ProcessInfo.processInfo.environment["FLAMEGATE_PYTHON_FRAMES"] != "0"
+
     init(tracker: Tracker, modules: ModuleCache, known: [String: (PythonInterpreter?, String?)]) {
         self.tracker = tracker
         self.modules = modules
         self.known = known
     }
 
+    /// The interpreters among the files a launch maps at start (the
+    /// executable, its libraries): registered before the target runs.
+    mutating func prepare(files: [String]) {
+        guard enabled else { return }
+        for path in files where PythonInterpreter.mightBe(path) {
+            let key = "path:" + path
+            let (found, why) = known[key] ?? PythonInterpreter.detect(path: path)
+            known[key] = (found, why)
+            if let why { unsupported.insert(why) }
+            if let found { tracker.registerPythonFile(path: path, interpreter: found) }
+        }
+    }
+
     mutating func observe(_ event: MappingEvent, spaces: AddressSpaces) {
+        guard enabled else { return }
         switch event {
         case let .map(pid, start, _, offset, path, key?):
             guard located[pid] == nil, PythonInterpreter.mightBe(path) else { return }

@@ -121,6 +121,7 @@ public final class Recorder {
         let mappingRecorder = try MappingRecorder(pid: held.pid)
         var spaces = AddressSpaces()
         var python = PythonLocator(tracker: tracker, modules: modules, known: pythonInterpreters)
+        python.prepare(files: files)
         apply(MappingRecorder.snapshot(pid: held.pid), to: &spaces, &python)
         for probe in probes { try probe.begin(tracker: tracker) }
 

@@ -42,6 +42,18 @@ extension Frame {
         module == pythonModule || module == javaScriptModule
     }
 
+    /// A folded frame name of a script's function, as `PythonFrames` and
+    /// `PerfMap` write them: `dedupe (app.py:12)`, `dedupe (app.py)`,
+    /// `fib (hot.js:3)` (for profiles that keep names only).
+    public static func looksLikeScriptFrame(_ name: String) -> Bool {
+        guard name.hasSuffix(")"), let open = name.range(of: " (", options: .backwards) else { return false }
+        var place = name[open.upperBound..<name.index(before: name.endIndex)]
+        if let colon = place.lastIndex(of: ":"), place[place.index(after: colon)...].allSatisfy(\.isNumber) {
+            place = place[..<colon]
+        }
+        return [".py", ".js", ".mjs", ".cjs"].contains { place.hasSuffix($0) } && !place.contains("/")
+    }
+
     /// Entry frames every stack of a program or thread passes through. Their
     /// inclusive cost is the program's (or the thread's) CPU time, which the
     /// metrics judge; as functions they say nothing and are never a culprit.

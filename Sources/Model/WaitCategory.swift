@@ -90,7 +90,9 @@ public enum WaitCategory: String, Codable, Sendable, CaseIterable {
         guard let first = frames.firstIndex(where: { primitives.contains(String(Self.base($0))) }), first > 1 else {
             return nil
         }
-        return (frames[first - 1], Array(frames[1...first]))
+        // a script's function (Python, JavaScript) that reached the wait through its interpreter
+        let script = frames[1..<first].last(where: Frame.looksLikeScriptFrame)
+        return (script ?? frames[first - 1], Array(frames[1...first]))
     }
 }
 

@@ -144,6 +144,8 @@ public struct RawAllocations: Sendable {
     public struct Stack: Sendable {
         public var ips: [UInt64]
         public var leafReturn: UInt64
+        /// CPython frames, innermost first (`bpf/python.h`).
+        public var python: [UInt64] = []
     }
 
     /// A live allocation (the map's key, its address, is not needed past grouping).
@@ -217,7 +219,7 @@ struct RawAllocationsReader {
     private mutating func remember(_ hash: UInt64) {
         guard hash != 0, result.stacks[hash] == nil else { return }
         let stack = tracker.stack(hash)
-        result.stacks[hash] = RawAllocations.Stack(ips: stack.ips, leafReturn: stack.leafReturn)
+        result.stacks[hash] = RawAllocations.Stack(ips: stack.ips, leafReturn: stack.leafReturn, python: stack.python)
     }
 
     private mutating func readLive() throws {

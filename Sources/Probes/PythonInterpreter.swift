@@ -14,6 +14,10 @@ public struct PythonInterpreter: Sendable, Equatable {
     public var minor: Int
     /// Link-time address of `_PyRuntime` in its file.
     public var runtimeAddress: UInt64
+    /// `p_offset - p_vaddr` of the file's executable segment: a mapping of
+    /// it at `start` with file offset `base` puts `_PyRuntime` at
+    /// `start - base + runtimeAddress + segmentDelta`.
+    public var segmentDelta: Int64 = 0
 
     public var version: String { "\(major).\(minor)" }
 
@@ -33,8 +37,15 @@ public struct PythonInterpreter: Sendable, Equatable {
             return (nil, "a CPython older than 3.11 (no Py_Version)")
         }
         let hex = UInt32(version[0]) | UInt32(version[1]) << 8 | UInt32(version[2]) << 16 | UInt32(version[3]) << 24
-        let found = PythonInterpreter(major: Int(hex >> 24), minor: Int((hex >> 16) & 0xff), runtimeAddress: runtime)
+        var found = PythonInterpreter(major: Int(hex >> 24), minor: Int((hex >> 16) & 0xff), runtimeAddress: runtime)
         guard found.offsets != nil else { return (nil, "CPython \(found.version)") }
+        var info: UnsafeMutablePointer<fg_elf_info>?
+        guard fg_elf_read(fd, 0, &info) == 0, let info else { return (nil, nil) }
+        defer { fg_elf_free(info) }
+        let pfExecute: UInt32 = 1
+        guard let text = (0..<info.pointee.nsegments).map({ info.pointee.segments[$0] })
+            .first(where: { $0.flags & pfExecute != 0 }) else { return (nil, nil) }
+        found.segmentDelta = Int64(bitPattern: text.offset &- text.vaddr)
         return (found, nil)
     }
 
@@ -108,6 +119,16 @@ extension Tracker {
         var proc = fg_py_proc(runtime: runtime, gen: generation,
                               version: UInt32(interpreter.major << 8 | interpreter.minor), off: offsets)
         _ = fg_tracker__python_set(handle, UInt32(pid), &proc)
+    }
+
+    /// The interpreter in the file at `path`: the kernel side locates it in
+    /// each process the first time it meets a mapping of the file, before
+    /// user space hears of the mapping (a short script's first samples).
+    public func registerPythonFile(path: String, interpreter: PythonInterpreter) {
+        guard let offsets = interpreter.offsets else { return }
+        var file = fg_py_file(delta: Int64(bitPattern: interpreter.runtimeAddress) &+ interpreter.segmentDelta,
+                              version: UInt32(interpreter.major << 8 | interpreter.minor), pad: 0, off: offsets)
+        _ = fg_tracker__python_file(handle, path, &file)
     }
 
     /// Every code object named so far.

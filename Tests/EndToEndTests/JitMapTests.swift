@@ -9,17 +9,19 @@ import TestSupport
 /// (`record --jit-maps`, `run.jit_maps`): JavaScript functions of Node,
 /// Python functions of CPython 3.12+ (`PYTHONPERFSUPPORT`), each spliced into
 /// the native stack where the runtime runs it, checked against py-spy on the
-/// same run.
+/// same run. The Python cases turn the kernel's own walk of Python frames off
+/// (`FLAMEGATE_PYTHON_FRAMES=0`, `PythonFrameTests`), whose frames replace
+/// the perf map's.
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
 struct JitMapTests {
     /// `flamegate record --jit-maps --probes cpu -- ARGS`: the folded CPU
     /// stacks, the recorded pids, and the output.
     static func record(_ args: [String], label: String, jitMaps: Bool = true, probes: String = "cpu",
-                       profile kind: String = "cpu") throws
+                       profile kind: String = "cpu", environment: [String: String] = [:]) throws
         -> (stacks: [(stack: [String], count: UInt64)], pids: [Int32], output: String) {
         let dir = TestPaths.temporaryDirectory(label)
         let r = try CLI.run(["record"] + (jitMaps ? ["--jit-maps"] : []) + ["--probes", probes, "--quiet", "-o", dir.path, "--"]
-                            + args)
+                            + args, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         let folded = try String(contentsOf: dir.appendingPathComponent("\(kind).folded"), encoding: .utf8)
         let profile = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("profile.json")))
@@ -47,6 +49,9 @@ struct JitMapTests {
         return inclusive.mapValues { 100 * Double($0) / Double(max(total, 1)) }
     }
 
+    /// Python frames from the perf map alone.
+    static let perfMapsOnly = ["FLAMEGATE_PYTHON_FRAMES": "0"]
+
     @Test(.enabled(if: Interpreters.node != nil, "needs node"))
     func nodeJavaScriptFunctionsAreNamedWithTheirCallers() throws {
         let node = try #require(Interpreters.node)
@@ -71,7 +76,7 @@ struct JitMapTests {
 
     /// The same run seen by flamegate and by py-spy (which samples the
     /// interpreter's frame chain): the five heaviest Python functions within
-    /// 5 points of each other; every flamegate stack with Python frames is
+    /// 5 points of each other (20 rounds: sampling noise alone is ±1.5 points); every flamegate stack with Python frames is
     /// complete from `<module>` down to the interpreter's C leaf.
     @Test(.enabled(if: Interpreters.pySpy != nil, "needs py-spy (make test installs it)"),
           arguments: [Interpreters.python312, Interpreters.python313].compactMap { $0 })
@@ -81,7 +86,8 @@ struct JitMapTests {
         let raw = dir.appendingPathComponent("spy.txt").path
         let (stacks, _, output) = try Self.record(
             [spy, "record", "--nonblocking", "-r", "499", "-f", "raw", "-o", raw, "--",
-             python, TestPaths.fixtures.appendingPathComponent("py_mix.py").path, "6"], label: "jit-python")
+             python, TestPaths.fixtures.appendingPathComponent("py_mix.py").path, "20"], label: "jit-python",
+            environment: Self.perfMapsOnly)
         let name = URL(fileURLWithPath: python).lastPathComponent
         let ours = stacks.filter { $0.stack.first == name }
         let theirs = FoldedStacks.parse(try String(contentsOfFile: raw, encoding: .utf8))
@@ -139,7 +145,7 @@ struct JitMapTests {
             repetitions: 3
             probes: [cpu]
             cpu: {frequency: 1999}
-            """, variant: "bad", in: "py-dedupe", files: ["dedupe.py": script])
+            """, variant: "bad", in: "py-dedupe", files: ["dedupe.py": script], environment: Self.perfMapsOnly)
         #expect(status == 1, "\(output)")
         let findings = report.scenarios.flatMap(\.findings)
         let complexity = findings.first { $0.kind == .complexity }

@@ -53,11 +53,17 @@ struct RecordCommandTests {
         let dir = TestPaths.temporaryDirectory("sigint")
         let process = Process()
         process.executableURL = TestPaths.flamegate
-        process.arguments = ["record", "-o", dir.path, "--", try Fixtures.c("ratio").path, "30000"]
+        let target = try Fixtures.c("ratio").path
+        process.arguments = ["record", "-o", dir.path, "--", target, "30000"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        // interrupted half a second after the target started (loading the
+        // probes takes a variable part of a second before it does)
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, !Self.running(target) { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(Self.running(target), "the target never started")
+        Thread.sleep(forTimeInterval: 0.5)
         let start = Date()
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
@@ -67,6 +73,12 @@ struct RecordCommandTests {
         #expect(recording.exit.interrupted)
         #expect((recording.profile("cpu")?.total ?? 0) > 100)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cpu.folded").path))
+    }
+
+    /// A process runs `executable` (its /proc/PID/exe).
+    static func running(_ executable: String) -> Bool {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []
+        return pids.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/exe")) == executable }
     }
 
     @Test func badFlagsExitTwoNamingTheFlag() throws {

@@ -247,14 +247,20 @@ def leaf(n):
     for i in range(n):
         s += i * i %% 7
     return s
+def down(k, n):
+    return leaf(n) if k == 0 else down(k - 1, n)
 def middle(n):
-    return sum(leaf(n) for _ in range(3))
+    return sum(down(%d, n) for _ in range(3))
 start = time.perf_counter()
 for _ in range(%d):
     middle(40000)
     [str(i) for i in range(20000)]
 print("work_seconds %%.6f" %% (time.perf_counter() - start))
 """
+
+
+# Python calls between the loop and the leaf: each sample walks ~PY_DEPTH + 4 Python frames
+PY_DEPTH = int(os.environ.get("BENCH_PY_DEPTH", "30"))
 
 
 def pyenv_python():
@@ -277,6 +283,18 @@ def rooted_share(folded):
     return rooted / total if total else 0.0, total
 
 
+def python_share(folded):
+    """Share of samples holding the script's leaf Python function."""
+    total = named = 0
+    with open(folded) as f:
+        for line in f:
+            stack, _, count = line.rstrip("\n").rpartition(" ")
+            total += int(count)
+            if any(frame.startswith("leaf (loop.py:") for frame in stack.split(";")):
+                named += int(count)
+    return named / total if total else 0.0
+
+
 def python_rows(tmp):
     """The in-kernel unwinder on an interpreter built without frame pointers
     (pyenv's CPython 3.12, code in libpython): flamegate with unwind tables,
@@ -287,7 +305,7 @@ def python_rows(tmp):
         return [], ["", "Unwinding rows skipped: no pyenv CPython 3.12 under /root/.pyenv/versions."]
     script = os.path.join(tmp, "loop.py")
     with open(script, "w") as f:
-        f.write(PY_SCRIPT % int(os.environ.get("BENCH_PY_ROUNDS", "60")))
+        f.write(PY_SCRIPT % (PY_DEPTH, int(os.environ.get("BENCH_PY_ROUNDS", "60"))))
     quality = {}
 
     def recorded(label, env):
@@ -300,7 +318,7 @@ def python_rows(tmp):
             work = work_seconds(f.read())
         share, samples = rooted_share(os.path.join(out_dir, "cpu.folded"))
         spent = probe_seconds(out_dir)
-        quality.setdefault(label, []).append((share, samples, spent))
+        quality.setdefault(label, []).append((share, samples, spent, python_share(os.path.join(out_dir, "cpu.folded"))))
         return work, total, spent
 
     def perf_dwarf():
@@ -309,22 +327,27 @@ def python_rows(tmp):
         out = subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "--call-graph", "dwarf",
                               "-o", data, "--", python, script], check=True, capture_output=True, text=True).stdout
         total = time.monotonic() - start
-        quality.setdefault("perf", []).append((None, None, os.path.getsize(data)))
+        quality.setdefault("perf", []).append((None, None, os.path.getsize(data), None))
         return work_seconds(out), total, None
 
     configs = [("alone", lambda: run_alone(python, script)),
                ("record, unwind tables", lambda: recorded("tables", {})),
+               ("record, no Python frames", lambda: recorded("nopy", {"FLAMEGATE_PYTHON_FRAMES": "0"})),
                ("record, frame pointers only", lambda: recorded("fp", {"FLAMEGATE_UNWIND_TABLES": "0"}))]
     if shutil.which("perf"):
         configs.append(("perf record --call-graph dwarf", perf_dwarf))
     rows = interleaved(configs, "CPython 3.12 (no frame pointers), 499 Hz")
     notes = ["", "Unwinding quality and cost on the CPython rows (medians; the script: a CPU loop of "
-             "%s rounds):" % os.environ.get("BENCH_PY_ROUNDS", "60"), ""]
-    for label, name in [("tables", "unwind tables"), ("fp", "frame pointers only")]:
+             "%s rounds, %d Python calls deep; \"unwind tables\" walks the Python frames too, \"no Python "
+             "frames\" is FLAMEGATE_PYTHON_FRAMES=0):" % (os.environ.get("BENCH_PY_ROUNDS", "60"), PY_DEPTH), ""]
+    for label, name in [("tables", "unwind tables"), ("nopy", "no Python frames"), ("fp", "frame pointers only")]:
         shares = [q[0] for q in quality.get(label, [])]
         per = [q[2] / q[1] * 1e6 for q in quality.get(label, []) if q[2] and q[1]]
-        notes.append("- %s: %.1f%% of samples reach `_start`; BPF time per sample %.1f µs" % (
-            name, statistics.median(shares) * 100 if shares else 0, statistics.median(per) if per else 0))
+        named = [q[3] for q in quality.get(label, [])]
+        notes.append("- %s: %.1f%% of samples reach `_start`, %.1f%% name the Python function `leaf`; BPF time per "
+                     "sample %.1f µs" % (name, statistics.median(shares) * 100 if shares else 0,
+                                         statistics.median(named) * 100 if named else 0,
+                                         statistics.median(per) if per else 0))
     if quality.get("perf"):
         size = statistics.median(q[2] for q in quality["perf"])
         notes.append("- perf --call-graph dwarf (8 KiB of stack copied per sample, unwound after the run): "

@@ -43,6 +43,9 @@ void fg_tracker__destroy(struct fg_tracker *t);
 /* CPython frames (bpf/python.h): where the interpreter of `tgid` is, or NULL
  * to forget it. */
 int fg_tracker__python_set(struct fg_tracker *t, uint32_t tgid, const struct fg_py_proc *proc);
+/* The interpreter in the file at `path`: the kernel side locates it in every
+ * process that maps the file (bpf/python.h, py_files). */
+int fg_tracker__python_file(struct fg_tracker *t, const char *path, const struct fg_py_file *file);
 struct fg_py_code_entry {
 	struct fg_py_code_key key;
 	struct fg_py_code code;
