@@ -33,7 +33,7 @@ enum ProfileAssembler {
             let fromInterrupt = kernel.contains { Self.interruptEntries.contains($0.name) }
             let user = waker.pid == 0 || fromInterrupt || waker.user.isEmpty ? [] : symbolizer.frames(
                 pid: waker.pid, generation: waker.generation, user: waker.user,
-                leafReturn: waker.userLeafReturn, kernel: [])
+                leafReturn: waker.userLeafReturn, kernel: [], python: waker.python)
             let who = fromInterrupt ? "interrupt" : waker.pid == 0 ? "kernel" : processNames[waker.pid] ?? "pid \(waker.pid)"
             frames.append(.marker("[woken by \(who)]"))
             frames += (user + kernel).reversed()

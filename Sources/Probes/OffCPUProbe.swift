@@ -65,7 +65,7 @@ public final class OffCPUProbe: Probe {
                 let wakerUser = tracker.stack(k.waker_user_stack)
                 waker = RawWaker(pid: Int32(bitPattern: k.waker_tgid), generation: k.waker_gen, user: wakerUser.ips,
                                  userLeafReturn: wakerUser.leafReturn,
-                                 kernel: tracker.stack(k.waker_kernel_stack).ips)
+                                 kernel: tracker.stack(k.waker_kernel_stack).ips, python: wakerUser.python)
             }
             total += v.total_ns
             stacks.append(RawStack(pid: Int32(bitPattern: k.tgid), tid: Int32(bitPattern: k.tid), generation: k.gen,

@@ -9,8 +9,12 @@ public struct RawWaker: Sendable, Hashable {
     public var user: [UInt64]
     public var userLeafReturn: UInt64
     public var kernel: [UInt64]
+    /// CPython frames of the waker, innermost first (`bpf/python.h`).
+    public var python: [UInt64]
 
-    public init(pid: Int32, generation: UInt32, user: [UInt64], userLeafReturn: UInt64, kernel: [UInt64]) {
+    public init(pid: Int32, generation: UInt32, user: [UInt64], userLeafReturn: UInt64, kernel: [UInt64],
+                python: [UInt64] = []) {
+        self.python = python
         self.pid = pid
         self.generation = generation
         self.user = user

@@ -87,6 +87,50 @@ struct PythonFrameTests {
         #expect(sleeping > 250_000_000, "hold slept \(sleeping) ns")
     }
 
+    /// A thread pool whose workers hold a lock across a slow call: the
+    /// contention finding names the Python function that takes the lock and
+    /// the one that releases it.
+    @Test(arguments: ["3.12"].compactMap { Interpreters.pyenv($0) })
+    func lockHeldAcrossASlowCallIsContentionInThePythonFunction(python: String) throws {
+        let script = """
+            import os, threading, time
+            from concurrent.futures import ThreadPoolExecutor
+
+            cache_lock = threading.Lock()
+            cache = {}
+
+            def fetch(key):
+                time.sleep(0.004)  # the slow call: a backend round trip
+                return key * 2
+
+            def lookup(key):
+                if os.environ.get("VARIANT") == "bad":
+                    with cache_lock:  # held across the slow call
+                        if key not in cache:
+                            cache[key] = fetch(key)
+                        return cache[key]
+                value = fetch(key)
+                with cache_lock:
+                    cache.setdefault(key, value)
+                    return cache[key]
+
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                print(sum(pool.map(lookup, range(200))))
+            """
+        let (status, report, output) = try VariantRun.run("""
+            name: py-pool
+            run:
+              command: [\(python), pool.py]
+              timeout: 30s
+            repetitions: 8
+            probes: [cpu, offcpu]
+            """, variant: "bad", in: "py-pool", files: ["pool.py": script])
+        #expect(status == 1, "\(output)")
+        let contention = report.scenarios.flatMap(\.findings).first { $0.kind == .contention }
+        #expect(contention?.function == "lookup (pool.py:11)", "\(report.scenarios.flatMap(\.findings).map(\.summary))\n\(output)")
+        #expect(contention?.summary.contains("woken by lookup (pool.py:11)") == true, "\(contention?.summary ?? "")")
+    }
+
     /// A quadratic dedup in a script, with no perf map: the complexity
     /// finding names the script's function and its line.
     @Test(arguments: ["3.11", "3.13"].compactMap { Interpreters.pyenv($0) })

@@ -122,7 +122,9 @@ public enum WaitingDetector {
             let waker = Array(s.frames[(marker + 1)...])
             guard let last = waker.lastIndex(where: { wakePrimitives.contains(String(WaitCategory.base($0))) }),
                   last + 1 < waker.count else { continue }
-            weights[waker[last + 1], default: 0] += s.value
+            // the script's function that released it, when a script did (the waker part is leaf first)
+            let script = waker[(last + 1)...].first(where: Frame.looksLikeScriptFrame)
+            weights[script ?? waker[last + 1], default: 0] += s.value
         }
         return weights.max { $0.value < $1.value }?.key
     }
