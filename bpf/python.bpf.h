@@ -172,23 +172,36 @@ struct fg_py_walk {
 	__u32 truncated;
 };
 
+/* The first bytes of a _PyInterpreterFrame hold every field the walk
+ * reads (code, previous, owner, is_entry): one read per frame. */
+#define FG_PY_FRAME_HEAD 72
+
 static long fg_py_step(__u64 index, void *data)
 {
 	struct fg_py_walk *w = data;
 	if (!w->frame)
 		return 1;
 	const struct fg_py_offsets *o = &w->proc->off;
-	__u64 frame = w->frame;
-	__u8 owner = 0;
-	bpf_probe_read_user(&owner, sizeof(owner), (const void *)(frame + o->frame_owner));
-	w->frame = fg_py_word(frame + o->frame_previous);
+	__u64 head[FG_PY_FRAME_HEAD / 8];
+	if (bpf_probe_read_user(head, sizeof(head), (const void *)w->frame) != 0) {
+		fg_py_count(FG_PY_READ_FAILED);
+		return 1;
+	}
+	__u32 code_at = o->frame_code / 8, previous_at = o->frame_previous / 8, owner_at = o->frame_owner,
+	      entry_at = o->frame_is_entry;
+	if (code_at >= FG_PY_FRAME_HEAD / 8 || previous_at >= FG_PY_FRAME_HEAD / 8 || owner_at >= FG_PY_FRAME_HEAD
+	    || entry_at >= FG_PY_FRAME_HEAD)
+		return 1;
+	const __u8 *bytes = (const __u8 *)head;
+	__u8 owner = bytes[owner_at];
+	w->frame = head[previous_at];
 	if (owner == FG_PY_OWNED_BY_CSTACK && o->frame_is_entry == 0) {
 		/* 3.12+: the shim below a C call's first frame */
 		if (w->count > 0 && w->last < FG_MAX_STACK_DEPTH)
 			w->out->ips[w->last] |= FG_PY_FRAME_ENTRY;
 		return 0;
 	}
-	__u64 code = fg_py_word(frame + o->frame_code);
+	__u64 code = head[code_at];
 	if (!code)
 		return 0;
 	__u32 d = w->out->depth;
@@ -196,13 +209,21 @@ static long fg_py_step(__u64 index, void *data)
 		w->truncated = 1;
 		return 1;
 	}
-	__u8 entry = 0;
-	if (o->frame_is_entry)
-		bpf_probe_read_user(&entry, sizeof(entry), (const void *)(frame + o->frame_is_entry));
+	__u8 entry = o->frame_is_entry ? bytes[entry_at] : 0;
 	/* A code object freed and another allocated at its address (start-up
 	 * code, exec'd strings) must not share a name: the frame carries a tag
-	 * of its name objects' addresses in the pointer's unused top bits. */
-	__u64 qualname = fg_py_word(code + o->code_qualname), filename = fg_py_word(code + o->code_filename);
+	 * of its name objects' addresses in the pointer's unused top bits.
+	 * co_filename, co_name and co_qualname follow one another (3.11-3.13). */
+	__u64 qualname, filename;
+	if (o->code_qualname == o->code_filename + 16) {
+		__u64 names[3] = {};
+		bpf_probe_read_user(names, sizeof(names), (const void *)(code + o->code_filename));
+		filename = names[0];
+		qualname = names[2];
+	} else {
+		qualname = fg_py_word(code + o->code_qualname);
+		filename = fg_py_word(code + o->code_filename);
+	}
 	__u64 mix = qualname ^ (filename << 7) ^ (filename >> 17) ^ (qualname >> 29);
 	__u64 tagged = (code & FG_PY_CODE_MASK) | ((mix ^ (mix >> 16) ^ (mix >> 32)) & 0xffff) << 48;
 	w->out->ips[d] = tagged | (entry ? FG_PY_FRAME_ENTRY : 0);

@@ -175,6 +175,7 @@ public final class Recorder {
         case let .failure(error): unavailable[Metric.probeTime.id] = "\(error)"
         }
         if let share = tracker.unwoundShare() { metrics[Metric.unwoundStacks.id] = share }
+        if let share = tracker.pythonWalkedShare() { metrics[Metric.pythonStacks.id] = share }
         if !python.unsupported.isEmpty {
             unavailable["python.frames"] = python.unsupported.sorted().joined(separator: ", ")
                 + ": Python frames are walked for CPython \(PythonInterpreter.supported.joined(separator: ", ")) "

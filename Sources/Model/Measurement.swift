@@ -77,7 +77,7 @@ public struct Metric: Hashable, Codable, Sendable {
     ] + WaitCategory.allCases.map(wait) + [
         runqueueP50, runqueueP99, voluntarySwitchesTree, involuntarySwitchesTree, migrations,
         blockP50, blockP90, blockP99, blockRequests,
-    ] + HardwareCounters.metrics + Metric.allocation + [probeTime, unwoundStacks, calibration]
+    ] + HardwareCounters.metrics + Metric.allocation + [probeTime, unwoundStacks, pythonStacks, calibration]
 
     /// The description of any metric id, including per-syscall ones; nil for unknown ids.
     public static func named(_ id: String) -> Metric? {

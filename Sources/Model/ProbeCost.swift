@@ -28,6 +28,10 @@ extension Metric {
     public static let unwoundStacks = Metric(id: "unwind.complete_stacks", unit: "ratio", threshold: nil,
                                              description: "share of user stacks the in-kernel unwinder followed to "
                                                  + "their outermost frame (_start, a thread's start)")
+    public static let pythonStacks = Metric(id: "python.walked_stacks", unit: "ratio", threshold: nil,
+                                            description: "share of the user stacks of CPython processes that "
+                                                + "carry the thread's Python frames (the others: threads "
+                                                + "running no Python code)")
     public static let probeTime = Metric(id: "probes.bpf_time", unit: "s", threshold: nil,
                                          description: "CPU time spent in flamegate's own BPF programs during the run, "
                                              + "on every CPU (the probes' overhead)")

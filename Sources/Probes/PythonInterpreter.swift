@@ -148,6 +148,14 @@ extension Tracker {
         return out
     }
 
+    /// The share of the user stacks of located interpreters that carry
+    /// Python frames; nil when no interpreter was located.
+    public func pythonWalkedShare() -> Double? {
+        let stats = pythonStats()
+        let stacks = stats[Int(FG_PY_STACKS.rawValue)]
+        return stacks > 0 ? Double(stats[Int(FG_PY_WALKED.rawValue)]) / Double(stacks) : nil
+    }
+
     /// The walk's counters (slots of `fg_py_stat`).
     public func pythonStats() -> [UInt64] {
         var out = [UInt64](repeating: 0, count: Int(FG_PY_STAT_MAX.rawValue))

@@ -76,6 +76,11 @@ public struct RecordSummary {
             out += String(format: "unwinding: %.1f%% of user stacks reached their outermost frame "
                           + "(.eh_frame tables in the kernel; frame pointers where no table covers the code)\n", share * 100)
         }
+        if let share = recording.metrics[Metric.pythonStacks.id] {
+            out += String(format: "python: %.1f%% of the interpreter's stacks carry Python frames "
+                          + "(walked in the kernel from the thread's state)\n", share * 100)
+        }
+        if let why = recording.unavailable["python.frames"] { out += "python: no Python frames for \(why)\n" }
         return out
     }
 

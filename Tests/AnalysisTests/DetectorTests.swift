@@ -341,3 +341,25 @@ import Testing
         #expect(metrics[0].verdict == .regressed)
     }
 }
+
+/// Script functions (Python, JavaScript) are named before the interpreter's.
+@Suite struct ScriptCulpritTests {
+    @Test func scriptFramesAreRecognisedByTheirFile() {
+        #expect(Frame.looksLikeScriptFrame("dedupe (app.py:12)"))
+        #expect(Frame.looksLikeScriptFrame("dedupe (app.py)"))
+        #expect(Frame.looksLikeScriptFrame("fib (hot.js:3)"))
+        #expect(!Frame.looksLikeScriptFrame("operator() (std::function)"))
+        #expect(!Frame.looksLikeScriptFrame("<module> (<frozen importlib._bootstrap>:1)"))
+        #expect(!Frame.looksLikeScriptFrame("list_contains"))
+    }
+
+    @Test func anAllocationIsChargedToTheScriptFunctionThatMadeIt() {
+        let path = ["PyMem_Malloc", "list_resize", "_PyList_AppendTakeRefListResize", "remember (cache.py:8)",
+                    "handle (app.py:20)", "main (app.py:30)", "<module> (app.py:1)"]
+        let culprit = AllocationCulprit.of(path)
+        #expect(culprit.function == "remember (cache.py:8)")
+        #expect(culprit.callers == "handle (app.py:20) ← main (app.py:30) ← <module> (app.py:1)")
+        #expect(AllocationCulprit.of(["alloc_buffer", "process_image", "main"]).function == "alloc_buffer")
+        #expect(AllocationCulprit.of([]).function == "[unknown allocation site]")
+    }
+}

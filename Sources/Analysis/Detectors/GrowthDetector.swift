@@ -26,8 +26,7 @@ public enum GrowthDetector {
         guard let top = grown.max(by: { $0.median - $0.baseMedian < $1.median - $1.baseMedian }) else { return [] }
         // "cache_put ← handle ← main": allocating function first
         let path = top.path.components(separatedBy: " ← ")
-        let function = path.first ?? "[unknown allocation site]"
-        let callers = path.dropFirst().prefix(3).joined(separator: " ← ")
+        let (function, callers) = AllocationCulprit.of(path)
         let perCall = top.calls > 0 ? top.median / top.calls : 0
         return [Finding(
             kind: .growth, severity: .error, function: function, callPath: path.reversed(), size: now.size,

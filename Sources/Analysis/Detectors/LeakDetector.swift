@@ -12,8 +12,7 @@ public enum LeakDetector {
         let grown = before.map { ExactComparison.growth($0, now) } ?? []
         // "alloc_buffer ← process_image ← main": allocating function first
         let path = grown.first.map { $0.path.components(separatedBy: " ← ") } ?? []
-        let function = path.first ?? "[unknown allocation site]"
-        let callers = path.dropFirst().prefix(3).joined(separator: " ← ")
+        let (function, callers) = AllocationCulprit.of(path)
         return [Finding(
             kind: .leak, severity: .error, function: function, callPath: path.reversed(), size: now.size,
             summary: "\(function) leaks \(ByteCount.format(current))/run, was \(ByteCount.format(baseline))"
