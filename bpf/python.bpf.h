@@ -5,7 +5,8 @@
  * frame; each code object's name, file and first line are copied once into
  * `py_codes`, so they are known after the process has exited. The approach
  * of py-spy and of the OpenTelemetry eBPF profiler, without stopping the
- * process. CPython 3.11 to 3.13 (one _PyInterpreterFrame chain per thread). */
+ * process. CPython 3.11 to 3.13 (one _PyInterpreterFrame chain per thread)
+ * and 3.8 to 3.10 (one PyFrameObject chain, a C call per frame). */
 #ifndef FG_PYTHON_BPF_H
 #define FG_PYTHON_BPF_H
 
@@ -125,7 +126,7 @@ struct fg_py_thread_search {
 	const struct fg_py_offsets *off;
 	__u64 next;
 	__u64 found;
-	__u32 tid;
+	__u64 id; /* what the state's thread id holds for the current thread */
 };
 
 static long fg_py_thread_step(__u64 index, void *data)
@@ -134,7 +135,7 @@ static long fg_py_thread_step(__u64 index, void *data)
 	__u64 t = q->next;
 	if (!t)
 		return 1;
-	if (fg_py_word(t + q->off->tstate_native_thread_id) == q->tid) {
+	if (fg_py_word(t + q->off->tstate_native_thread_id) == q->id) {
 		q->found = t;
 		return 1;
 	}
@@ -146,13 +147,18 @@ static long fg_py_thread_step(__u64 index, void *data)
 static __always_inline __u64 fg_py_thread_state(const struct fg_py_proc *p, __u32 tid)
 {
 	const struct fg_py_offsets *o = &p->off;
+	__u64 id = tid;
+#if defined(__TARGET_ARCH_x86)
+	if (o->flags & FG_PY_THREAD_ID_IS_PTHREAD)
+		id = BPF_CORE_READ(bpf_get_current_task_btf(), thread.fsbase);
+#endif
 	__u64 *known = bpf_map_lookup_elem(&py_threads, &tid);
-	if (known && *known && fg_py_word(*known + o->tstate_native_thread_id) == tid)
+	if (known && *known && fg_py_word(*known + o->tstate_native_thread_id) == id)
 		return *known;
 	__u64 interp = fg_py_word(p->runtime + o->runtime_interpreters_head);
 	if (!interp)
 		return 0;
-	struct fg_py_thread_search q = { .off = o, .next = fg_py_word(interp + o->interp_threads_head), .tid = tid };
+	struct fg_py_thread_search q = { .off = o, .next = fg_py_word(interp + o->interp_threads_head), .id = id };
 	bpf_loop(FG_PY_MAX_THREADS, fg_py_thread_step, &q, 0);
 	__u64 t = q.found;
 	/* the offsets are right only if the state points back at its interpreter */
@@ -193,7 +199,8 @@ static long fg_py_step(__u64 index, void *data)
 	    || entry_at >= FG_PY_FRAME_HEAD)
 		return 1;
 	const __u8 *bytes = (const __u8 *)head;
-	__u8 owner = bytes[owner_at];
+	int old_frames = o->flags & FG_PY_EVERY_FRAME_ENTERS;
+	__u8 owner = old_frames ? 0 : bytes[owner_at];
 	w->frame = head[previous_at];
 	if (owner == FG_PY_OWNED_BY_CSTACK && o->frame_is_entry == 0) {
 		/* 3.12+: the shim below a C call's first frame */
@@ -209,7 +216,7 @@ static long fg_py_step(__u64 index, void *data)
 		w->truncated = 1;
 		return 1;
 	}
-	__u8 entry = o->frame_is_entry ? bytes[entry_at] : 0;
+	__u8 entry = old_frames ? 1 : o->frame_is_entry ? bytes[entry_at] : 0;
 	/* A code object freed and another allocated at its address (start-up
 	 * code, exec'd strings) must not share a name: the frame carries a tag
 	 * of its name objects' addresses in the pointer's unused top bits.

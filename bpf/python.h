@@ -1,6 +1,6 @@
 /* ABI shared by python.bpf.h and user space: CPython frames, walked in the
  * kernel at each user stack from the interpreter's own structures (no
- * change to the interpreter, no perf map), for CPython 3.11 to 3.13. */
+ * change to the interpreter, no perf map), for CPython 3.8 to 3.13. */
 #ifndef FG_PYTHON_H
 #define FG_PYTHON_H
 
@@ -16,10 +16,10 @@ struct fg_py_offsets {
 	__u16 interp_threads_head;       /* PyInterpreterState.threads.head */
 	__u16 tstate_next;
 	__u16 tstate_interp;
-	__u16 tstate_native_thread_id;
+	__u16 tstate_native_thread_id;  /* native_thread_id; 3.8-3.10: thread_id (see flags) */
 	__u16 tstate_cframe;             /* 3.11, 3.12: _PyCFrame *cframe; 0 = none */
 	__u16 cframe_current_frame;
-	__u16 tstate_current_frame;      /* 3.13+: the frame itself; used when tstate_cframe is 0 */
+	__u16 tstate_current_frame;      /* 3.13+ current_frame, 3.8-3.10 frame; used when tstate_cframe is 0 */
 	__u16 frame_code;                /* f_code, f_executable (3.13) */
 	__u16 frame_previous;
 	__u16 frame_owner;
@@ -30,8 +30,15 @@ struct fg_py_offsets {
 	__u16 unicode_state;             /* PyASCIIObject.state: bit 5 compact, bit 6 ascii */
 	__u16 unicode_ascii_data;        /* sizeof(PyASCIIObject) */
 	__u16 unicode_utf8;              /* PyCompactUnicodeObject.utf8 */
-	__u16 pad[2];
+	__u16 flags;                     /* FG_PY_* below */
+	__u16 pad;
 };
+
+/* 3.8-3.10: every frame (a PyFrameObject) is run by a C call of its own. */
+#define FG_PY_EVERY_FRAME_ENTERS 1
+/* 3.8-3.10: the thread state's id is pthread_self(), the thread's fs base,
+ * not its kernel tid. */
+#define FG_PY_THREAD_ID_IS_PTHREAD 2
 
 /* py_procs value: an interpreter of one process. */
 struct fg_py_proc {

@@ -6,9 +6,10 @@ import Foundation
 
 /// A CPython the kernel side can walk (`bpf/python.bpf.h`): found in an
 /// executable or libpython by its `_PyRuntime` and `Py_Version` symbols, with
-/// the layout of its version's structures. x86-64, CPython 3.11 to 3.13 (the
-/// versions with one `_PyInterpreterFrame` chain per thread); offsets checked
-/// against each version's debug information (`PythonFrameTests`).
+/// the layout of its version's structures. x86-64, CPython 3.8 to 3.13 (one
+/// `PyFrameObject` chain per thread until 3.10, one `_PyInterpreterFrame`
+/// chain since 3.11); offsets checked against each version's debug
+/// information (`PythonLayoutTests`).
 public struct PythonInterpreter: Sendable, Equatable {
     public var major: Int
     public var minor: Int
@@ -22,7 +23,7 @@ public struct PythonInterpreter: Sendable, Equatable {
     public var version: String { "\(major).\(minor)" }
 
     /// The versions walked, newest last.
-    public static let supported = ["3.11", "3.12", "3.13"]
+    public static let supported = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
 
     /// The interpreter in the ELF file at `path`, or nil (not CPython, or a
     /// version without a layout here — `unsupported` then says which).
@@ -33,11 +34,16 @@ public struct PythonInterpreter: Sendable, Equatable {
         var runtime: UInt64 = 0, versionAddress: UInt64 = 0
         var scratch = [UInt8](repeating: 0, count: 8), version = [UInt8](repeating: 0, count: 8)
         guard fg_elf_data_symbol(fd, "_PyRuntime", &runtime, &scratch, 0) == 0 else { return (nil, nil) }
-        guard fg_elf_data_symbol(fd, "Py_Version", &versionAddress, &version, 4) == 0 else {
-            return (nil, "a CPython older than 3.11 (no Py_Version)")
+        var found: PythonInterpreter
+        if fg_elf_data_symbol(fd, "Py_Version", &versionAddress, &version, 4) == 0 {
+            let hex = UInt32(version[0]) | UInt32(version[1]) << 8 | UInt32(version[2]) << 16 | UInt32(version[3]) << 24
+            found = PythonInterpreter(major: Int(hex >> 24), minor: Int((hex >> 16) & 0xff), runtimeAddress: runtime)
+        } else if let (major, minor) = versionInName(path) {
+            // before 3.11 no symbol holds the version: the file is named for it
+            found = PythonInterpreter(major: major, minor: minor, runtimeAddress: runtime)
+        } else {
+            return (nil, "a CPython older than 3.11 whose file name does not say its version")
         }
-        let hex = UInt32(version[0]) | UInt32(version[1]) << 8 | UInt32(version[2]) << 16 | UInt32(version[3]) << 24
-        var found = PythonInterpreter(major: Int(hex >> 24), minor: Int((hex >> 16) & 0xff), runtimeAddress: runtime)
         guard found.offsets != nil else { return (nil, "CPython \(found.version)") }
         var info: UnsafeMutablePointer<fg_elf_info>?
         guard fg_elf_read(fd, 0, &info) == 0, let info else { return (nil, nil) }
@@ -53,33 +59,50 @@ public struct PythonInterpreter: Sendable, Equatable {
     public var offsets: fg_py_offsets? {
         #if arch(x86_64)
         switch (major, minor) {
+        case (3, 8), (3, 9), (3, 10):
+            // one PyFrameObject per call, each run by its own C call; threads known by pthread_self()
+            return fg_py_offsets(
+                runtime_interpreters_head: 32, interp_threads_head: 8, tstate_next: 8, tstate_interp: 16,
+                tstate_native_thread_id: 176, tstate_cframe: 0, cframe_current_frame: 0, tstate_current_frame: 24,
+                frame_code: 32, frame_previous: 24, frame_owner: 0, frame_is_entry: 0, code_qualname: 112,
+                code_filename: 104, code_firstlineno: 40, unicode_state: 32, unicode_ascii_data: 48,
+                unicode_utf8: 56, flags: UInt16(FG_PY_EVERY_FRAME_ENTERS | FG_PY_THREAD_ID_IS_PTHREAD), pad: 0)
         case (3, 11):
             return fg_py_offsets(
                 runtime_interpreters_head: 0x28, interp_threads_head: 0x10, tstate_next: 8, tstate_interp: 16,
                 tstate_native_thread_id: 160, tstate_cframe: 56, cframe_current_frame: 8, tstate_current_frame: 0,
                 frame_code: 32, frame_previous: 48, frame_owner: 69, frame_is_entry: 68, code_qualname: 0x80,
                 code_filename: 0x70, code_firstlineno: 0x48, unicode_state: 0x20, unicode_ascii_data: 48,
-                unicode_utf8: 0x38, pad: (0, 0))
+                unicode_utf8: 0x38, flags: 0, pad: 0)
         case (3, 12):
             return fg_py_offsets(
                 runtime_interpreters_head: 0x28, interp_threads_head: 0x48, tstate_next: 8, tstate_interp: 16,
                 tstate_native_thread_id: 144, tstate_cframe: 56, cframe_current_frame: 0, tstate_current_frame: 0,
                 frame_code: 0, frame_previous: 8, frame_owner: 70, frame_is_entry: 0, code_qualname: 0x80,
                 code_filename: 0x70, code_firstlineno: 0x44, unicode_state: 0x20, unicode_ascii_data: 40,
-                unicode_utf8: 0x30, pad: (0, 0))
+                unicode_utf8: 0x30, flags: 0, pad: 0)
         case (3, 13):
             return fg_py_offsets(
                 runtime_interpreters_head: 0x278, interp_threads_head: 0x1cb0, tstate_next: 8, tstate_interp: 16,
                 tstate_native_thread_id: 160, tstate_cframe: 0, cframe_current_frame: 0, tstate_current_frame: 72,
                 frame_code: 0, frame_previous: 8, frame_owner: 70, frame_is_entry: 0, code_qualname: 0x80,
                 code_filename: 0x70, code_firstlineno: 0x44, unicode_state: 0x20, unicode_ascii_data: 40,
-                unicode_utf8: 0x30, pad: (0, 0))
+                unicode_utf8: 0x30, flags: 0, pad: 0)
         default:
             return nil
         }
         #else
         return nil
         #endif
+    }
+
+    /// `python3.10`, `libpython3.9.so.1.0` → (3, 10), (3, 9).
+    static func versionInName(_ path: String) -> (Int, Int)? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let range = name.range(of: #"python(\d+)\.(\d+)"#, options: .regularExpression) else { return nil }
+        let digits = name[range].dropFirst("python".count).split(separator: ".")
+        guard digits.count == 2, let major = Int(digits[0]), let minor = Int(digits[1]) else { return nil }
+        return (major, minor)
     }
 
     /// Files worth looking into: CPython executables and libpython (an

@@ -11,7 +11,7 @@ import TestSupport
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
 struct PythonFrameTests {
     /// The versions the kernel side walks (`PythonInterpreter.supported`).
-    static let supported = ["3.11", "3.12", "3.13"]
+    static let supported = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
 
     /// pyenv's CPythons (built with -g) and Debian's stripped python3.11.
     static let interpreters: [String] = Self.supported.compactMap { Interpreters.pyenv($0) }
@@ -133,7 +133,7 @@ struct PythonFrameTests {
 
     /// A quadratic dedup in a script, with no perf map: the complexity
     /// finding names the script's function and its line.
-    @Test(arguments: ["3.11", "3.13"].compactMap { Interpreters.pyenv($0) })
+    @Test(arguments: ["3.9", "3.11", "3.13"].compactMap { Interpreters.pyenv($0) })
     func quadraticPythonFunctionIsNamedWithoutPerfMaps(python: String) throws {
         let script = """
             import os, sys
