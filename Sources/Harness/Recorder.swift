@@ -144,10 +144,7 @@ public final class Recorder {
         pythonInterpreters = python.known
 
         let symbolizer = Symbolizer(spaces: spaces, modules: modules)
-        symbolizer.pythonCodes = Dictionary(tracker.pythonCodes().map { key, code in
-            (Symbolizer.PythonCodeID(pid: key.pid, generation: key.generation, address: key.address),
-             (code.name, code.file, code.line))
-        }) { a, _ in a }
+        symbolizer.pythonCodes = tracker.pythonCodes()
         var lost = tracker.lostCounters()
         lost.append(LostCounter(source: "mappings", name: "lost_mapping_records", count: spaces.lostRecords,
                                 meaning: "mmap/exec records dropped by the kernel: some frames may not resolve"))

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CFlamegateBPF
 import Foundation
+import Model
 
 /// A CPython the kernel side can walk (`bpf/python.bpf.h`): found in an
 /// executable or libpython by its `_PyRuntime` and `Py_Version` symbols, with
@@ -34,6 +35,11 @@ public struct PythonInterpreter: Sendable, Equatable {
         var runtime: UInt64 = 0, versionAddress: UInt64 = 0
         var scratch = [UInt8](repeating: 0, count: 8), version = [UInt8](repeating: 0, count: 8)
         guard fg_elf_data_symbol(fd, "_PyRuntime", &runtime, &scratch, 0) == 0 else { return (nil, nil) }
+        // a free-threaded build (python3.13t) lays its structures out otherwise
+        if (path.split(separator: "/").last.map(String.init) ?? path)
+            .range(of: #"python\d+\.\d+t"#, options: .regularExpression) != nil {
+            return (nil, "a free-threaded CPython")
+        }
         var found: PythonInterpreter
         if fg_elf_data_symbol(fd, "Py_Version", &versionAddress, &version, 4) == 0 {
             let hex = UInt32(version[0]) | UInt32(version[1]) << 8 | UInt32(version[2]) << 16 | UInt32(version[3]) << 24
@@ -113,26 +119,6 @@ public struct PythonInterpreter: Sendable, Equatable {
     }
 }
 
-/// A code object the kernel side named: what a Python frame shows.
-public struct PythonCode: Sendable, Equatable {
-    public var name: String
-    public var file: String
-    public var line: Int
-}
-
-/// Key of a named code object: the process (and exec generation) and the
-/// object's address.
-public struct PythonCodeKey: Hashable, Sendable {
-    public var pid: Int32
-    public var generation: UInt32
-    public var address: UInt64
-    public init(pid: Int32, generation: UInt32, address: UInt64) {
-        self.pid = pid
-        self.generation = generation
-        self.address = address
-    }
-}
-
 extension Tracker {
     /// The interpreter of process `pid` (exec generation `generation`) is at
     /// `runtime` in its address space: the kernel side walks its frames from
@@ -155,17 +141,17 @@ extension Tracker {
     }
 
     /// Every code object named so far.
-    public func pythonCodes() -> [PythonCodeKey: PythonCode] {
+    public func pythonCodes() -> [PythonCodeID: PythonCode] {
         var list: UnsafeMutablePointer<fg_py_code_entry>?
         var count = 0
         guard fg_tracker__python_codes(handle, &list, &count) == 0, let list else { return [:] }
         defer { free(list) }
-        var out: [PythonCodeKey: PythonCode] = [:]
+        var out: [PythonCodeID: PythonCode] = [:]
         for i in 0..<count {
             var e = list[i]
             let name = withUnsafeBytes(of: &e.code.name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
             let file = withUnsafeBytes(of: &e.code.file) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            out[PythonCodeKey(pid: Int32(e.key.tgid), generation: e.key.gen, address: e.key.code)] =
+            out[PythonCodeID(pid: Int32(e.key.tgid), generation: e.key.gen, address: e.key.code)] =
                 PythonCode(name: name, file: file, line: Int(e.code.line))
         }
         return out

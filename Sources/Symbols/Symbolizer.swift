@@ -55,20 +55,8 @@ public final class Symbolizer {
         return PythonFrames.splice(native: native, python: named)
     }
 
-    /// Names of the code objects the kernel side walked (`bpf/python.h`),
-    /// by process, exec generation and address.
-    public var pythonCodes: [PythonCodeID: (name: String, file: String, line: Int)] = [:]
-
-    public struct PythonCodeID: Hashable, Sendable {
-        public var pid: Int32
-        public var generation: UInt32
-        public var address: UInt64
-        public init(pid: Int32, generation: UInt32, address: UInt64) {
-            self.pid = pid
-            self.generation = generation
-            self.address = address
-        }
-    }
+    /// Names of the code objects the kernel side walked (`bpf/python.h`).
+    public var pythonCodes: [PythonCodeID: PythonCode] = [:]
 
     private func nativeFrames(pid: Int32, generation: UInt32, user: [UInt64], leafReturn: UInt64,
                               kernel: [UInt64]) -> [Frame] {

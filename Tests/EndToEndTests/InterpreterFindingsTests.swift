@@ -46,16 +46,6 @@ struct InterpreterFindingsTests {
     /// whose layout is not known) the native stacks still name the clock read.
     @Test func busyWaitOnTheClockIsBusyPolling() throws {
         let python = try #require(Interpreters.python312)
-        let script = """
-            import os, time
-            def wait_until(deadline):
-                if os.environ.get("VARIANT") == "bad":
-                    while time.time() < deadline:
-                        pass
-                else:
-                    time.sleep(max(0.0, deadline - time.time()))
-            wait_until(time.time() + 0.4)
-            """
         let (status, report, output) = try VariantRun.run("""
             name: py-wait
             run:
@@ -64,7 +54,7 @@ struct InterpreterFindingsTests {
             repetitions: 5
             thresholds:
               busy_poll: fail
-            """, variant: "bad", in: "py-busy", files: ["wait.py": script],
+            """, variant: "bad", in: "py-busy", files: ["wait.py": Self.waitScript],
             environment: ["FLAMEGATE_PYTHON_FRAMES": "0"])
         let findings = report.scenarios.flatMap(\.findings)
         let busy = findings.first { $0.kind == .busyPolling }

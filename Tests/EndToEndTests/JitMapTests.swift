@@ -115,26 +115,7 @@ struct JitMapTests {
     @Test(.enabled(if: Interpreters.python312 != nil, "needs pyenv's CPython 3.12"))
     func quadraticPythonFunctionIsTheComplexityCulprit() throws {
         let python = try #require(Interpreters.python312)
-        let script = """
-            import os, sys
-
-            def dedupe(items):
-                if os.environ.get("VARIANT") == "bad":
-                    out = []
-                    for x in items:
-                        if x not in out:
-                            out.append(x)
-                    return out
-                seen, out = set(), []
-                for x in items:
-                    if x not in seen:
-                        seen.add(x)
-                        out.append(x)
-                return out
-
-            n = int(sys.argv[1])
-            print(len(dedupe(list(range(n)) * 2)))
-            """
+        let script = try String(contentsOf: TestPaths.fixtures.appendingPathComponent("dedupe.py"), encoding: .utf8)
         let (status, report, output) = try VariantRun.run("""
             name: py-dedupe
             run:

@@ -135,26 +135,7 @@ struct PythonFrameTests {
     /// finding names the script's function and its line.
     @Test(arguments: ["3.9", "3.11", "3.13"].compactMap { Interpreters.pyenv($0) })
     func quadraticPythonFunctionIsNamedWithoutPerfMaps(python: String) throws {
-        let script = """
-            import os, sys
-
-            def dedupe(items):
-                if os.environ.get("VARIANT") == "bad":
-                    out = []
-                    for x in items:
-                        if x not in out:
-                            out.append(x)
-                    return out
-                seen, out = set(), []
-                for x in items:
-                    if x not in seen:
-                        seen.add(x)
-                        out.append(x)
-                return out
-
-            n = int(sys.argv[1])
-            print(len(dedupe(list(range(n)) * 2)))
-            """
+        let script = try String(contentsOf: TestPaths.fixtures.appendingPathComponent("dedupe.py"), encoding: .utf8)
         let (status, report, output) = try VariantRun.run("""
             name: py-dedupe-walked
             run:
@@ -167,7 +148,7 @@ struct PythonFrameTests {
             """, variant: "bad", in: "py-dedupe-walked", files: ["dedupe.py": script])
         #expect(status == 1, "\(output)")
         let complexity = report.scenarios.flatMap(\.findings).first { $0.kind == .complexity }
-        #expect(complexity?.function == "dedupe (dedupe.py:3)", "\(report.scenarios.flatMap(\.findings).map(\.summary))\n\(output)")
+        #expect(complexity?.function == "dedupe (dedupe.py:6)", "\(report.scenarios.flatMap(\.findings).map(\.summary))\n\(output)")
         #expect(complexity?.summary.contains("list_contains") == true, "\(complexity?.summary ?? "")")
     }
 }
