@@ -52,6 +52,29 @@ struct JitMapTests {
     /// Python frames from the perf map alone.
     static let perfMapsOnly = ["FLAMEGATE_PYTHON_FRAMES": "0"]
 
+    /// py_mix.py's five heaviest Python functions in py-spy's raw output
+    /// (`raw`) and in flamegate's stacks of the interpreter's process, within
+    /// 5 points of each other, heavy() heaviest; returns flamegate's stacks
+    /// of that process.
+    static func expectAgreement(_ stacks: [(stack: [String], count: UInt64)], python: String, pySpy raw: String,
+                                ourFrames: String, output: String) throws -> [(stack: [String], count: UInt64)] {
+        let name = URL(fileURLWithPath: python).lastPathComponent
+        let ours = stacks.filter { $0.stack.first == name }
+        let theirs = FoldedStacks.parse(try String(contentsOfFile: raw, encoding: .utf8))
+        let mine = try shares(ours, ourFrames)
+        let reference = try shares(theirs, #"^(.+) \(py_mix\.py:\d+\)$"#)
+        let top = reference.sorted { $0.value > $1.value }.prefix(5)
+        #expect(top.count == 5, "py-spy: \(reference)")
+        for (function, share) in top {
+            let measured = mine[function] ?? 0
+            #expect(abs(measured - share) <= 5,
+                    "\(function): flamegate \(String(format: "%.1f", measured))%, py-spy \(String(format: "%.1f", share))%\nours \(mine)\n\(output)")
+        }
+        // heavy(8 units) is the heaviest leaf function on both sides
+        #expect((mine["heavy"] ?? 0) > 35, "\(mine)")
+        return ours
+    }
+
     @Test(.enabled(if: Interpreters.node != nil, "needs node"))
     func nodeJavaScriptFunctionsAreNamedWithTheirCallers() throws {
         let node = try #require(Interpreters.node)
@@ -88,20 +111,8 @@ struct JitMapTests {
             [spy, "record", "--nonblocking", "-r", "499", "-f", "raw", "-o", raw, "--",
              python, TestPaths.fixtures.appendingPathComponent("py_mix.py").path, "20"], label: "jit-python",
             environment: Self.perfMapsOnly)
-        let name = URL(fileURLWithPath: python).lastPathComponent
-        let ours = stacks.filter { $0.stack.first == name }
-        let theirs = FoldedStacks.parse(try String(contentsOfFile: raw, encoding: .utf8))
-        let mine = try Self.shares(ours, #"^(.+) \(py_mix\.py\)$"#)
-        let reference = try Self.shares(theirs, #"^(.+) \(py_mix\.py:\d+\)$"#)
-        let top = reference.sorted { $0.value > $1.value }.prefix(5)
-        #expect(top.count == 5, "py-spy: \(reference)")
-        for (function, share) in top {
-            let measured = mine[function] ?? 0
-            #expect(abs(measured - share) <= 5,
-                    "\(function): flamegate \(String(format: "%.1f", measured))%, py-spy \(String(format: "%.1f", share))%\nours \(mine)\n\(output)")
-        }
-        // heavy(8 units) is the heaviest leaf function on both sides
-        #expect((mine["heavy"] ?? 0) > 35, "\(mine)")
+        let ours = try Self.expectAgreement(stacks, python: python, pySpy: raw, ourFrames: #"^(.+) \(py_mix\.py\)$"#,
+                                            output: output)
         let python = ours.filter { $0.stack.contains { $0.hasSuffix(" (py_mix.py)") } }
         let rooted = python.filter { s in
             s.stack.contains("_start") && s.stack.contains("<module> (py_mix.py)") && s.stack.contains("main (py_mix.py)")

@@ -31,19 +31,8 @@ struct PythonFrameTests {
         let (stacks, _, output) = try JitMapTests.record(
             [spy, "record", "--native", "-r", "250", "-f", "raw", "-o", raw, "--",
              python, TestPaths.fixtures.appendingPathComponent("py_mix.py").path, "20"], label: "py-frames", jitMaps: false)
-        let name = URL(fileURLWithPath: python).lastPathComponent
-        let ours = stacks.filter { $0.stack.first == name }
-        let theirs = FoldedStacks.parse(try String(contentsOfFile: raw, encoding: .utf8))
-        let mine = try JitMapTests.shares(ours, #"^(.+) \(py_mix\.py:\d+\)$"#)
-        let reference = try JitMapTests.shares(theirs, #"^(.+) \(py_mix\.py:\d+\)$"#)
-        let top = reference.sorted { $0.value > $1.value }.prefix(5)
-        #expect(top.count == 5, "py-spy: \(reference)")
-        for (function, share) in top {
-            let measured = mine[function] ?? 0
-            #expect(abs(measured - share) <= 5,
-                    "\(function): flamegate \(String(format: "%.1f", measured))%, py-spy \(String(format: "%.1f", share))%\nours \(mine)\n\(output)")
-        }
-        #expect((mine["heavy"] ?? 0) > 35, "\(mine)")
+        let ours = try JitMapTests.expectAgreement(stacks, python: python, pySpy: raw,
+                                                   ourFrames: #"^(.+) \(py_mix\.py:\d+\)$"#, output: output)
         let withPython = ours.filter { $0.stack.contains { $0.hasSuffix(")") && $0.contains("py_mix.py:") } }
         let complete = withPython.filter { s in
             guard let module = s.stack.firstIndex(where: { $0.hasPrefix("<module> (py_mix.py:") }),
