@@ -24,12 +24,12 @@ BIN := .build/debug/flamegate
 # Debian packages: build (libbpf, libelf, libdw, zlib, bpftool), tests (perf,
 # bpftrace and valgrind are the independent references tests compare against;
 # chromium opens the HTML report; protoc, python3-protobuf and pprof's
-# profile.proto read the pprof files back; sqlite3 is a program of the
-# real-world suite, scenarios/real/; gdb reads the CPython layouts from the
+# profile.proto read the pprof files back; sqlite3 and python3 are programs of
+# the real-world suite, scenarios/real/; gdb reads the CPython layouts from the
 # interpreters' debug information, against the table the kernel side uses).
 DEB_PACKAGES := libbpf-dev libelf-dev libdw-dev zlib1g-dev bpftool linux-perf bpftrace \
 	valgrind libjson-c-dev gcc make xxd \
-	chromium protobuf-compiler python3-protobuf golang-github-google-pprof-dev sqlite3 gdb
+	chromium protobuf-compiler python3-protobuf golang-github-google-pprof-dev sqlite3 python3 gdb
 
 .PHONY: build deps bpf tracefs demo demo-good test bench accuracy clean
 .SECONDARY: $(BPF_OBJS)

@@ -9,8 +9,9 @@ import TestSupport
 /// nobody on the team wrote, each bad form against its good form in the same
 /// run (as `make demo` runs them), each caught with a culprit a user of that
 /// program recognises; the good forms against themselves pass.
-@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built && FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"),
-                             "needs root, the built binary and Debian's sqlite3"))
+@Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built && FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")
+                                 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
+                             "needs root, the built binary, Debian's sqlite3 and python3"))
 struct RealWorldTests {
     static func run(variant: String) throws -> (status: Int32, report: RunReport, output: String) {
         let json = TestPaths.temporaryDirectory("real-\(variant)").appendingPathComponent("results.json")
@@ -24,7 +25,8 @@ struct RealWorldTests {
 
     /// A lookup by a column without an index: Debian's sqlite3 CLI (stripped)
     /// spends the rise in libsqlite3's virtual machine, named with the CLI's
-    /// frame that called it — not `sqlite3+0x…` alone, and once.
+    /// frame that called it — not `sqlite3+0x…` alone, and once. A diff of
+    /// repetitive logs with difflib's autojunk off, in Debian's python3.
     @Test func badFormsAreCaughtWithTheirCulpritAndGoodFormsPass() throws {
         let bad = try Self.run(variant: "bad")
         #expect(bad.status == 1, "\(bad.output)")
@@ -36,6 +38,16 @@ struct RealWorldTests {
                     && hot.first?.summary.contains(" called from sqlite3+0x") == true, "\(hot.map(\.summary))")
         #expect(!hot.contains { $0.function.contains("+0x") || Frame.isEntryRoot($0.function) }, "\(hot.map(\.summary))")
         #expect(Set(hot.map(\.function)).count == hot.count, "one finding per cause: \(hot.map(\.summary))")
+
+        // CPython's difflib without autojunk on a repetitive log: quadratic,
+        // named by its Python function in the standard library, not by the
+        // interpreter's C functions it runs in
+        let difflib = try #require(bad.report.scenarios.first { $0.name == "difflib-autojunk" })
+        #expect(difflib.outcome == .regressed)
+        let complexity = difflib.findings.first { $0.kind == .complexity }
+        #expect(complexity?.function.hasPrefix("SequenceMatcher.find_longest_match (difflib.py:") == true,
+                "\(difflib.findings.map(\.summary))")
+        #expect(complexity?.callPath.contains { $0.hasPrefix("<module> (compare.py:") } == true, "\(complexity?.callPath ?? [])")
 
         let good = try Self.run(variant: "good")
         #expect(good.status == 0, "\(good.output)")
