@@ -61,7 +61,11 @@ public final class Symbolizer {
     private func nativeFrames(pid: Int32, generation: UInt32, user: [UInt64], leafReturn: UInt64,
                               kernel: [UInt64]) -> [Frame] {
         let id = SpaceIDKey(pid: pid, generation: generation)
-        let leafIsExact = kernel.isEmpty // else the user leaf is where the syscall returns to
+        var kernelFrames = kernel.enumerated().map { i, ip in kernelFrame(address: i == 0 ? ip : ip &- 1) }
+        // the user leaf is where a syscall returns to, unless the kernel was
+        // entered by an exception or an interrupt (a page fault on the
+        // function's first instruction): then it is the instruction itself
+        let leafIsExact = kernel.isEmpty || kernelFrames.contains(where: Self.isExceptionEntry)
         var userFrames: [Frame] = []
         userFrames.reserveCapacity(user.count + 1)
         for (i, ip) in user.enumerated() {
@@ -74,12 +78,17 @@ public final class Symbolizer {
             if caller.resolved { userFrames.insert(caller, at: 1) }
         }
         var out: [Frame] = userFrames.reversed()
-        var kernelFrames = kernel.enumerated().map { i, ip in kernelFrame(address: i == 0 ? ip : ip &- 1) }
         // a stack taken inside a BPF program starts with the program and the
         // tracepoint plumbing that called it: not the traced code
         while let leaf = kernelFrames.first, Self.isTracingPlumbing(leaf) { kernelFrames.removeFirst() }
         out += kernelFrames.reversed()
         return out
+    }
+
+    /// x86-64 entry code of exceptions and interrupts (`asm_exc_page_fault`,
+    /// `asm_sysvec_apic_timer_interrupt`, `asm_common_interrupt`).
+    static func isExceptionEntry(_ frame: Frame) -> Bool {
+        frame.name.hasPrefix("asm_exc_") || frame.name.hasPrefix("asm_sysvec_") || frame.name == "asm_common_interrupt"
     }
 
     static func isTracingPlumbing(_ frame: Frame) -> Bool {
