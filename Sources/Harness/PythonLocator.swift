@@ -30,12 +30,19 @@ struct PythonLocator {
     mutating func prepare(files: [String]) {
         guard enabled else { return }
         for path in files where PythonInterpreter.mightBe(path) {
-            let key = "path:" + path
-            let (found, why) = known[key] ?? PythonInterpreter.detect(path: path)
-            known[key] = (found, why)
-            if let why { unsupported.insert(why) }
-            if let found { tracker.registerPythonFile(path: path, interpreter: found) }
+            if let found = interpreter(key: "path:" + path, path: path) {
+                tracker.registerPythonFile(path: path, interpreter: found)
+            }
         }
+    }
+
+    /// The file's interpreter, detected once per key; a CPython that is not
+    /// walked is remembered in `unsupported`.
+    private mutating func interpreter(key: String, path: String) -> PythonInterpreter? {
+        let (found, why) = known[key] ?? PythonInterpreter.detect(path: path)
+        known[key] = (found, why)
+        if let why { unsupported.insert(why) }
+        return found
     }
 
     mutating func observe(_ event: MappingEvent, spaces: AddressSpaces) {
@@ -43,10 +50,7 @@ struct PythonLocator {
         switch event {
         case let .map(pid, start, _, offset, path, key?):
             guard located[pid] == nil, PythonInterpreter.mightBe(path) else { return }
-            let (found, why) = known[key] ?? PythonInterpreter.detect(path: path)
-            known[key] = (found, why)
-            if let why { unsupported.insert(why) }
-            guard let interpreter = found, let module = modules.module(forKey: key),
+            guard let interpreter = interpreter(key: key, path: path), let module = modules.module(forKey: key),
                   let vaddr = module.image.virtualAddress(fileOffset: offset) else { return }
             let runtime = start &- vaddr &+ interpreter.runtimeAddress
             located[pid] = (runtime, interpreter)
