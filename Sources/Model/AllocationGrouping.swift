@@ -70,14 +70,22 @@ public enum AllocationGrouping {
 
     /// The call path that made an allocation: its frames without the
     /// allocator's own on top (the entry point, and everything inside an
-    /// allocator library or the sampling shim).
+    /// allocator library or the sampling shim). A script's allocation
+    /// (Python, JavaScript) keeps its script frames and the native frames
+    /// above the innermost one — the C code that allocated for it — but not
+    /// the interpreter's frames below or between them: they are how the
+    /// interpreter ran the script, not where its memory goes, and they differ
+    /// between equivalent routes (functools.lru_cache's bounded and
+    /// unbounded wrappers, unresolved in a stripped interpreter), which would
+    /// make one path of the script two.
     public static func site(_ frames: [Frame]) -> [Frame] {
         var site = frames
         while let leaf = site.last,
               leaf.kind == .marker || AllocatorSymbols.isEntryPoint(leaf.name) || isModule(leaf.module, in: allocatorModules) {
             site.removeLast()
         }
-        return site
+        guard let innermost = site.lastIndex(where: \.isScriptCode) else { return site }
+        return site[...innermost].filter(\.isScriptCode) + site[(innermost + 1)...]
     }
 
     /// Whether the runtime allocated for itself: the innermost frames are the

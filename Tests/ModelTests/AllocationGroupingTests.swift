@@ -25,6 +25,24 @@ import Testing
         #expect(AllocationGrouping.site(jemalloc).map(\.name) == ["__libc_start_call_main", "main"])
     }
 
+    @Test func aScriptsPathIsItsFunctionsAndTheCodeThatAllocatedForThem() {
+        let py = { (name: String) in Frame(name: name, module: Frame.pythonModule, kind: .user, resolved: true) }
+        let interpreter = { (name: String) in Self.f(name, "python3.11") }
+        func stack(_ wrapper: String) -> [Frame] {
+            [interpreter("_start"), interpreter("Py_RunMain"), interpreter("_PyEval_EvalFrameDefault"), py("<module> (app.py:1)"),
+             interpreter("_PyEval_EvalFrameDefault"), py("serve (app.py:20)"), interpreter(wrapper),
+             interpreter("_PyFunction_Vectorcall"), interpreter("_PyEval_EvalFrameDefault"), py("render (app.py:14)"),
+             interpreter("_PyBytes_Repeat"), interpreter("PyObject_Malloc"), Self.f("malloc", "libc.so.6")]
+        }
+        // the same script path whichever route the interpreter took between its functions
+        let bounded = AllocationGrouping.site(stack("python3.11+0x5f730f")), unbounded = AllocationGrouping.site(stack("python3.11+0x4a6035"))
+        #expect(bounded == unbounded)
+        #expect(bounded.map(\.name) == ["<module> (app.py:1)", "serve (app.py:20)", "render (app.py:14)", "_PyBytes_Repeat",
+                                        "PyObject_Malloc"])
+        // native programs keep every frame
+        #expect(AllocationGrouping.site(Self.leaky).count == Self.leaky.count - 1)
+    }
+
     @Test func runtimeOneTimeAllocationsAreTheRuntimes() {
         #expect(AllocationGrouping.isRuntime(site: AllocationGrouping.site(Self.stdio)))
         let tls = [Self.f("_dl_start", "ld-linux-x86-64.so.2"), Self.f("_dl_allocate_tls", "ld-linux-x86-64.so.2")]
