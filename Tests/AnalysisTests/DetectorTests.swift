@@ -30,6 +30,36 @@ import Testing
         #expect(BusyPollingDetector.detect(size, policy: .off).isEmpty)
     }
 
+    /// An interpreter's loop that spins while its pool threads work: it
+    /// blocks hundreds of times a second, each a brief handoff of the GIL;
+    /// its samples poll less than a C loop's, but far more than the base's,
+    /// whose loop slept in epoll_wait.
+    @Test func aLoopHandingItsLockOverStillBusyPolls() {
+        func thread(cpu: Double, blocks: UInt64, asleep: Double) -> ThreadTime {
+            ThreadTime(pid: 1, tid: 1, name: "python3", wallSeconds: 0.8, cpuSeconds: cpu,
+                       offCPUSeconds: ["sleeping": asleep, "runnable": 0.01], voluntaryBlocks: blocks)
+        }
+        let loop = ["python3", "main", "_run_once (base_events.py:1845)"]
+        func size(_ t: ThreadTime, polling: UInt64, other: UInt64) -> SizeResult {
+            SizeResult(size: nil, runs: Array(repeating: Self.run(metrics: [:], threads: [t]), count: 3),
+                       cpuProfile: Self.profile([(loop + ["select (selectors.py:451)", "epoll_wait"], polling),
+                                                 (loop + ["_run (events.py:78)"], other)]))
+        }
+        let spinning = size(thread(cpu: 0.76, blocks: 350, asleep: 0.04), polling: 170, other: 830)
+        let base = size(thread(cpu: 0.2, blocks: 300, asleep: 0.59), polling: 20, other: 180)
+        let found = BusyPollingDetector.detect(spinning, before: base, policy: .fail)
+        #expect(found.first?.function == "select (selectors.py:451)", "\(found.map(\.summary))")
+        #expect(found.first?.summary.contains("(≥ 3× the base's)") == true, "\(found.map(\.summary))")
+        // 17% alone is an interpreter's ordinary work, not a spin
+        #expect(BusyPollingDetector.detect(spinning, policy: .fail).isEmpty)
+        // as much polling as the base's: the loop was as busy before
+        #expect(BusyPollingDetector.detect(spinning, before: size(thread(cpu: 0.76, blocks: 350, asleep: 0.04), polling: 170,
+                                                                  other: 830), policy: .fail).isEmpty)
+        // 75 blocks a second that sleep 0.67 ms each are waits, not handoffs
+        let waiting = size(thread(cpu: 0.76, blocks: 60, asleep: 0.04), polling: 400, other: 600)
+        #expect(BusyPollingDetector.detect(waiting, before: base, policy: .fail).isEmpty)
+    }
+
     @Test func aSleepingLoopIsNotBusyPolling() {
         let thread = ThreadTime(pid: 1, tid: 1, name: "loop", wallSeconds: 0.4, cpuSeconds: 0.01, offCPUSeconds: ["sleeping": 0.39],
                                 voluntaryBlocks: 40)

@@ -24,7 +24,7 @@ public enum Detectors {
                                                     threshold: thresholds.complexityExponent)
         findings += complexity.findings
         for size in run.sizes {
-            var specific = BusyPollingDetector.detect(size, policy: thresholds.busyPoll)
+            var specific = BusyPollingDetector.detect(size, before: baseline?.size(size.size), policy: thresholds.busyPoll)
             guard let comparison else {
                 findings += specific
                 continue
