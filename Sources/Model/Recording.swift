@@ -62,9 +62,13 @@ public struct ThreadTime: Codable, Sendable, Equatable {
     public var offCPUSeconds: [String: Double]
     /// Times it blocked (left the CPU other than by preemption).
     public var voluntaryBlocks: UInt64
+    /// Off-CPU time by what it waited for (`WaitCategory` raw values: lock,
+    /// io, sleep, …), from the off-CPU stacks; nil in results written before
+    /// flamegate kept it.
+    public var waits: [String: Double]?
 
     public init(pid: Int32, tid: Int32, name: String, wallSeconds: Double?, cpuSeconds: Double,
-                offCPUSeconds: [String: Double], voluntaryBlocks: UInt64 = 0) {
+                offCPUSeconds: [String: Double], voluntaryBlocks: UInt64 = 0, waits: [String: Double]? = nil) {
         self.pid = pid
         self.tid = tid
         self.name = name
@@ -72,6 +76,7 @@ public struct ThreadTime: Codable, Sendable, Equatable {
         self.cpuSeconds = cpuSeconds
         self.offCPUSeconds = offCPUSeconds
         self.voluntaryBlocks = voluntaryBlocks
+        self.waits = waits
     }
 
     public var accountedSeconds: Double { cpuSeconds + offCPUSeconds.values.reduce(0, +) }

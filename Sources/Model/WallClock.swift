@@ -27,16 +27,20 @@ extension Profile {
 
 extension ThreadTime {
     /// Per thread: lifetime from the process records, on-CPU time from the cpu
-    /// profile, off-CPU time by state from the offcpu profile.
+    /// profile, off-CPU time by state and by what it waited for from the
+    /// offcpu profile.
     /// `blocks`: voluntary blocks per thread, from the offcpu probe's counts.
     public static func compute(processes: [ProcessRecord], cpu: Profile, offCPU: Profile,
                                endSeconds: Double, blocks: [Int32: UInt64] = [:]) -> [ThreadTime] {
         let period = Double(cpu.periodNanoseconds ?? 0) / 1e9
         var cpuByThread: [Int32: Double] = [:]
         for s in cpu.samples { cpuByThread[s.tid, default: 0] += Double(s.value) * period }
-        var offByThread: [Int32: [String: Double]] = [:]
+        var offByThread: [Int32: [String: Double]] = [:], waitsByThread: [Int32: [String: Double]] = [:]
         for s in offCPU.samples {
-            offByThread[s.tid, default: [:]][offCPU.offCPUState(of: s) ?? "other", default: 0] += Double(s.value) / 1e9
+            let state = offCPU.offCPUState(of: s)
+            offByThread[s.tid, default: [:]][state ?? "other", default: 0] += Double(s.value) / 1e9
+            let category = WaitCategory.classify(frames: s.frames.map { offCPU.frames[$0].name }, state: state)
+            waitsByThread[s.tid, default: [:]][category.rawValue, default: 0] += Double(s.value) / 1e9
         }
         var out: [ThreadTime] = []
         for p in processes {
@@ -45,7 +49,8 @@ extension ThreadTime {
                 let end = t.endSeconds ?? p.endSeconds ?? endSeconds
                 out.append(ThreadTime(pid: p.pid, tid: t.tid, name: t.name, wallSeconds: start.map { end - $0 },
                                       cpuSeconds: cpuByThread[t.tid] ?? 0, offCPUSeconds: offByThread[t.tid] ?? [:],
-                                      voluntaryBlocks: blocks[t.tid] ?? 0))
+                                      voluntaryBlocks: blocks[t.tid] ?? 0,
+                                      waits: waitsByThread[t.tid] ?? [:]))
             }
         }
         return out
