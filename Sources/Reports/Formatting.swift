@@ -1,26 +1,15 @@
 import Foundation
+import Model
 
 /// Numbers, units and untrusted text as every run-report renderer shows them,
 /// so the terminal, JUnit and Markdown reports never disagree on a value.
 /// All output is locale-independent (`String(format:)` uses the POSIX locale).
 enum Formatting {
-    /// Seconds as hyperfine shows them: `1.234 s` from one second up, below that
-    /// `123.4 ms`, `45.6 µs`, `80 ns`.
-    static func seconds(_ s: Double) -> String {
-        guard s.isFinite else { return nonFinite(s) }
-        let a = abs(s)
-        if a == 0 { return "0 s" }
-        // thresholds just below the next unit's "1.0" so rounding never shows `1000.0 ms`
-        if a >= 0.99995 { return String(format: "%.3f s", s) }
-        if a >= 0.99995e-3 { return String(format: "%.1f ms", s * 1e3) }
-        if a >= 0.9995e-6 { return String(format: "%.1f µs", s * 1e6) }
-        return String(format: "%.0f ns", s * 1e9)
-    }
+    /// Seconds as every report shows them (`DurationText`): `1.234 s`, `123.4 ms`.
+    static func seconds(_ s: Double) -> String { DurationText.format(s) }
 
     /// `seconds` with an explicit sign for changes: `+0.101 s`, `-12.3 ms`, `0 s`.
-    static func signedSeconds(_ s: Double) -> String {
-        s > 0 ? "+" + seconds(s) : seconds(s)
-    }
+    static func signedSeconds(_ s: Double) -> String { DurationText.signed(s) }
 
     /// A size in KiB (how getrusage reports max RSS), scaled past 1024: `512 KiB`, `10.0 MiB`, `1.50 GiB`.
     static func kibibytes(_ k: Double) -> String {
@@ -126,11 +115,6 @@ enum Formatting {
             }
         while lines.last?.allSatisfy({ $0 == " " || $0 == "\t" }) == true { lines.removeLast() }
         return lines
-    }
-
-    /// `s` right-aligned in `width` columns.
-    static func padLeft(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
     }
 
     /// `s` left-aligned in `width` columns.

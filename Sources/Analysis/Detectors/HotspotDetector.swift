@@ -173,4 +173,4 @@ public enum HotspotDetector {
     }
 }
 
-func signed(_ s: Double) -> String { (s >= 0 ? "+" : "-") + seconds(abs(s)) }
+func signed(_ s: Double) -> String { s == 0 ? "+0 s" : DurationText.signed(s) }

@@ -130,7 +130,5 @@ public enum WaitingDetector {
     }
 }
 
-/// Seconds for summaries: `1.234 s`, `12.3 ms`.
-func seconds(_ s: Double) -> String {
-    s >= 1 ? String(format: "%.3f s", s) : s >= 1e-3 ? String(format: "%.1f ms", s * 1e3) : String(format: "%.0f µs", s * 1e6)
-}
+/// Seconds for summaries, as the reports print them: `1.234 s`, `12.3 ms`.
+func seconds(_ s: Double) -> String { DurationText.format(s) }
