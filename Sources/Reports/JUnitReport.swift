@@ -85,21 +85,9 @@ public struct JUnitReport: RunReportRenderer {
     }
 
     /// Character data: markup characters as entities; characters XML 1.0
-    /// forbids (most C0 controls, U+FFFE, U+FFFF) made visible instead.
-    static func text(_ s: String) -> String {
-        var out = ""
-        for c in Formatting.visible(s).unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// forbids (most C0 controls, U+FFFE, U+FFFF) made visible instead
+    /// (`Markup.escape`, shared with the SVG and HTML reports).
+    static func text(_ s: String) -> String { Markup.escape(s) }
 
     /// An attribute value: as `text`, plus tab and newline as character
     /// references so attribute-value normalisation keeps them.
