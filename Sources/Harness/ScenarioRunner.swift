@@ -292,7 +292,7 @@ struct PairOrder {
 
     /// FNV-1a of the name: stable across runs and machines (unlike `hashValue`).
     static func seed(_ name: String) -> UInt64 {
-        name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        FNV1a.hash(name)
     }
 
     mutating func next() -> UInt64 {

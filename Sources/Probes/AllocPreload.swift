@@ -1,4 +1,5 @@
 import CFlamegateBPF
+import Model
 import Foundation
 
 /// The sampling shim flamegate carries inside its binary (built by the
@@ -13,7 +14,7 @@ public enum AllocPreload {
         var size = 0
         let image = fg_alloc__preload_image(&size)!
         let bytes = Data(bytes: image, count: size)
-        let hash = bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        let hash = FNV1a.hash(bytes)
         try prepare(directory)
         let url = directory.appendingPathComponent("libflamegate-alloc-\(String(hash, radix: 16)).so")
         if let existing = try? Data(contentsOf: url), existing == bytes { return url.path }

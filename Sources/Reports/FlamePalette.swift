@@ -55,12 +55,7 @@ public enum FlamePalette: String, Sendable, CaseIterable {
     /// Three numbers in [0, 1) from a 64-bit FNV-1a hash of the name (its
     /// kernel suffix dropped, so `f` and `f_[k]` vary alike).
     static func hash(_ name: String) -> (Double, Double, Double) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        let base = name.hasSuffix("_[k]") ? String(name.dropLast(4)) : name
-        for byte in base.utf8 {
-            h ^= UInt64(byte)
-            h &*= 0x100_0000_01b3
-        }
+        let h = FNV1a.hash(name.hasSuffix("_[k]") ? String(name.dropLast(4)) : name)
         func part(_ shift: UInt64) -> Double { Double((h >> shift) & 0xffff) / 65536 }
         return (part(0), part(16), part(32))
     }
