@@ -8,11 +8,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fg_btf_internal.h"
 #include "generated/caps.skel.h"
+#include "fg_perf_internal.h"
 
 static int verbose_logs;
 static char last_log[4096];
@@ -59,13 +59,11 @@ static int perf_open(__u32 type, __u64 config)
 {
 	struct perf_event_attr attr;
 	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
 	attr.type = type;
 	attr.config = config;
 	attr.sample_period = 1000000;
 	attr.disabled = 1;
-	int fd = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return fg_perf_event_open(&attr, 0, -1, -1);
 }
 
 static int check_program(enum fg_cap cap, char *why, size_t why_len)

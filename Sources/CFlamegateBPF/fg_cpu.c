@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fg_maps.h"
@@ -17,6 +16,7 @@
 #include "fg_tracker.h"
 #include "fg_btf_internal.h"
 #include "generated/cpu.skel.h"
+#include "fg_perf_internal.h"
 
 #define FG_MAX_CPUS 1024
 
@@ -32,13 +32,11 @@ static int open_cpu_clock(int cpu, uint32_t freq)
 {
 	struct perf_event_attr attr;
 	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
 	attr.type = PERF_TYPE_SOFTWARE;
 	attr.config = PERF_COUNT_SW_CPU_CLOCK;
 	attr.freq = 1;
 	attr.sample_freq = freq;
-	int fd = (int)syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return fg_perf_event_open(&attr, -1, cpu, -1);
 }
 
 int fg_cpu__open(const struct fg_cpu_config *cfg, const struct fg_tracker *tracker,

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fg_maps.h"
+#include "fg_perf_internal.h"
 
 #define FG_MAX_CPUS 1024
 
@@ -42,7 +42,6 @@ static int open_tracking_event(pid_t pid, int cpu)
 {
 	struct perf_event_attr attr;
 	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
 	attr.type = PERF_TYPE_SOFTWARE;
 	attr.config = PERF_COUNT_SW_DUMMY;
 	attr.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME;
@@ -56,13 +55,13 @@ static int open_tracking_event(pid_t pid, int cpu)
 	attr.use_clockid = 1;
 	attr.clockid = CLOCK_MONOTONIC;
 	attr.build_id = 1;
-	int fd = (int)syscall(__NR_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0 && errno == EINVAL) {
+	int fd = fg_perf_event_open(&attr, pid, cpu, -1);
+	if (fd == -EINVAL) {
 		/* kernels before 5.12 lack build_id in MMAP2: fall back to inode ids */
 		attr.build_id = 0;
-		fd = (int)syscall(__NR_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+		fd = fg_perf_event_open(&attr, pid, cpu, -1);
 	}
-	return fd < 0 ? -errno : fd;
+	return fd;
 }
 
 int fg_mmaptrack__open(pid_t pid, size_t pages_per_cpu, struct fg_mmaptrack **out)

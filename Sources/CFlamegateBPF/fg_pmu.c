@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+#include "fg_perf_internal.h"
 
 struct fg_pmu {
 	int count;
@@ -21,7 +21,6 @@ static int open_event(pid_t pid, const struct fg_pmu_event *e, int group_fd)
 {
 	struct perf_event_attr attr;
 	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
 	attr.type = e->type;
 	attr.config = e->config;
 	attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
@@ -31,8 +30,7 @@ static int open_event(pid_t pid, const struct fg_pmu_event *e, int group_fd)
 		attr.disabled = 1;
 		attr.enable_on_exec = 1;
 	}
-	int fd = (int)syscall(__NR_perf_event_open, &attr, pid, -1, group_fd, PERF_FLAG_FD_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return fg_perf_event_open(&attr, pid, -1, group_fd);
 }
 
 /* The fd leading `group` among the events before `index`, or -1. */
