@@ -3,14 +3,8 @@ import Probes
 
 /// Which probes exist in this build and whether this kernel can run them.
 public enum ProbeRegistry {
-    /// Probes this version implements.
-    public static let implemented: [ProbeName] = [.cpu, .offcpu, .alloc, .io, .sched, .pmu]
-
     /// Status of a probe on this machine without attaching it.
     public static func status(_ probe: ProbeName) -> ProbeStatus {
-        guard implemented.contains(probe) else {
-            return ProbeStatus(probe: probe, unavailable: "not implemented in flamegate \(Version.flamegate)")
-        }
         for feature in Capabilities.requirements(of: probe) {
             let result = Capabilities.check(feature)
             if let why = result.unavailable {

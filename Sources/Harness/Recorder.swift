@@ -26,7 +26,7 @@ public struct RecordOptions: Sendable {
     public var jitMaps = false
 
     public init(launch: LaunchSpec, probes: [ProbeName] = ProbeName.allCases, probesExplicit: Bool = false,
-                frequencyHz: UInt32 = 499, timeoutSeconds: Double? = nil, durationSeconds: Double? = nil,
+                frequencyHz: UInt32 = CPUSettings.defaultFrequency, timeoutSeconds: Double? = nil, durationSeconds: Double? = nil,
                 limits: ProbeLimits = ProbeLimits()) {
         self.launch = launch
         self.probes = probes

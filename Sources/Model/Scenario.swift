@@ -240,12 +240,17 @@ public struct RunSpec: Codable, Sendable, Equatable {
 public struct CPUSettings: Codable, Sendable, Equatable {
     public var frequency: UInt32
 
-    public init(frequency: UInt32 = 499) { self.frequency = frequency }
+    /// 499 Hz: a prime, so sampling does not run in step with a program's
+    /// own periodic work (a 1 kHz timer, a 100 Hz tick) — BCC's `profile`
+    /// samples at 49 Hz for the same reason.
+    public static let defaultFrequency: UInt32 = 499
+
+    public init(frequency: UInt32 = CPUSettings.defaultFrequency) { self.frequency = frequency }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(["frequency"], in: "cpu")
         let c = try decoder.container(keyedBy: AnyKey.self)
-        frequency = UInt32(try c.int("frequency", range: 1...100_000) ?? 499)
+        frequency = UInt32(try c.int("frequency", range: 1...100_000) ?? Int(Self.defaultFrequency))
     }
 }
 

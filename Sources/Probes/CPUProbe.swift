@@ -9,7 +9,7 @@ public final class CPUProbe: Probe {
     private let maxEntries: UInt32
     private var handle: OpaquePointer?
 
-    public init(frequencyHz: UInt32 = 499, maxEntries: UInt32 = 40960) {
+    public init(frequencyHz: UInt32 = CPUSettings.defaultFrequency, maxEntries: UInt32 = 40960) {
         self.frequencyHz = frequencyHz
         self.maxEntries = maxEntries
     }
@@ -67,13 +67,5 @@ public final class CPUProbe: Probe {
         ]
         return ProbeData(probe: .cpu, unit: .samples, periodNanoseconds: 1_000_000_000 / UInt64(frequencyHz),
                          stacks: stacks, lost: lost)
-    }
-
-    /// Samples the probe saw: of the tracked tree, of the idle task, of others.
-    public func sampleCounts() -> (tracked: UInt64, idle: UInt64, untracked: UInt64) {
-        guard let handle else { return (0, 0, 0) }
-        let fd = fg_cpu__stats_fd(handle)
-        return (percpuSum(fd, FG_CPU_SAMPLES.rawValue), percpuSum(fd, FG_CPU_IDLE.rawValue),
-                percpuSum(fd, FG_CPU_UNTRACKED.rawValue))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import Model
 
 /// flamegate: a performance-regression gate for CI, built on eBPF.
 @main
@@ -8,7 +9,7 @@ struct Flamegate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flamegate",
         abstract: "Profile programs with eBPF and gate CI on performance regressions.",
-        version: "0.1.0",
+        version: Version.flamegate,
         subcommands: [Run.self, BaselineCommand.self, Compare.self, Merge.self, Record.self, Doctor.self, BenchSymbolize.self]
     )
 

@@ -20,7 +20,7 @@ struct Record: ParsableCommand {
     var probes: String?
 
     @Option(name: .long, help: "CPU sampling frequency in Hz.")
-    var freq: UInt32 = 499
+    var freq: UInt32 = CPUSettings.defaultFrequency
 
     @Option(name: .long, help: "Stop recording after S seconds (the target gets SIGTERM, then SIGKILL).")
     var duration: Double?
