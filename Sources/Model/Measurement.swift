@@ -19,13 +19,16 @@ public struct Metric: Hashable, Codable, Sendable {
         self.higherIsBetter = higherIsBetter
     }
 
-    public enum ThresholdKey: String, Codable, Sendable {
+    /// The `thresholds:` keys that gate a metric, as the scenario file spells
+    /// them; `Thresholds.tau(_:)` gives each one's τ, the metrics below name
+    /// the key that gates them (wall and CPU time share their key's name).
+    public enum ThresholdKey: String, Codable, Sendable, CaseIterable {
         case wallTime = "wall_time", cpuTime = "cpu_time", ioP99 = "io_p99", ipc, leakedBytes = "leaked_bytes"
     }
 
-    public static let wallTime = Metric(id: "wall_time", unit: "s", threshold: .wallTime,
+    public static let wallTime = Metric(id: ThresholdKey.wallTime.rawValue, unit: "s", threshold: .wallTime,
                                         description: "wall-clock time from exec to the target's exit")
-    public static let cpuTime = Metric(id: "cpu_time", unit: "s", threshold: .cpuTime,
+    public static let cpuTime = Metric(id: ThresholdKey.cpuTime.rawValue, unit: "s", threshold: .cpuTime,
                                        description: "user + system CPU time of the waited-for process tree")
     public static let maxRSS = Metric(id: "max_rss", unit: "KiB", threshold: nil,
                                       description: "peak resident set size of the largest process")

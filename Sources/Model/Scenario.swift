@@ -76,7 +76,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         thresholds = try c.decodeIfPresent(Thresholds.self, forKey: AnyKey("thresholds")) ?? Thresholds()
 
         if thresholds.ipcExplicit, let probes, !probes.contains(.pmu) {
-            throw ScenarioError(path: ["thresholds", "ipc"], "an IPC threshold needs the pmu probe: add pmu to "
+            throw ScenarioError(path: ["thresholds", Metric.ThresholdKey.ipc.rawValue], "an IPC threshold needs the pmu probe: add pmu to "
                 + "'probes' or remove the threshold")
         }
         let usesSize = run.command.contains { $0.contains(Self.placeholder) }
@@ -317,8 +317,12 @@ public struct Thresholds: Codable, Sendable, Equatable {
     public var ipcExplicit: Bool
     public var busyPoll: Enforcement
 
-    static let keys = ["wall_time", "cpu_time", "function_share", "leaked_bytes", "retained_bytes",
-                       "complexity_exponent", "io_p99", "ipc", "busy_poll"]
+    /// The gating keys (`Metric.ThresholdKey`) and those of the detectors, in the order errors list them.
+    static let keys: [String] = {
+        typealias Key = Metric.ThresholdKey
+        return [Key.wallTime.rawValue, Key.cpuTime.rawValue, "function_share", Key.leakedBytes.rawValue, "retained_bytes",
+                "complexity_exponent", Key.ioP99.rawValue, Key.ipc.rawValue, "busy_poll"]
+    }()
     public static let defaultRetainedBytes: UInt64 = 1 << 20
     static let defaultIPC = 0.02
 
@@ -343,20 +347,20 @@ public struct Thresholds: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: AnyKey.self)
         let d = Thresholds()
         let percent = "a percentage like 5%"
-        wallTime = try c.quantity("wall_time", expected: percent, Quantity.fraction) ?? d.wallTime
-        cpuTime = try c.quantity("cpu_time", expected: percent, Quantity.fraction) ?? d.cpuTime
+        wallTime = try c.quantity(Metric.ThresholdKey.wallTime.rawValue, expected: percent, Quantity.fraction) ?? d.wallTime
+        cpuTime = try c.quantity(Metric.ThresholdKey.cpuTime.rawValue, expected: percent, Quantity.fraction) ?? d.cpuTime
         functionSharePoints = try c.quantity("function_share", expected: "percentage points like 2pp",
                                              Quantity.percentagePoints) ?? d.functionSharePoints
-        leakedBytes = try c.quantity("leaked_bytes", expected: "a byte count like 0 or 64KiB", numbers: true,
+        leakedBytes = try c.quantity(Metric.ThresholdKey.leakedBytes.rawValue, expected: "a byte count like 0 or 64KiB", numbers: true,
                                      Quantity.bytes) ?? d.leakedBytes
         retainedBytes = try c.quantity("retained_bytes", expected: "a byte count like 1MiB", numbers: true,
                                        Quantity.bytes) ?? d.retainedBytes
         complexityExponent = try c.quantity("complexity_exponent", expected: "a number like 1.3", numbers: true) {
             Double($0).flatMap { $0 > 0 && $0 < 10 ? $0 : nil }
         } ?? d.complexityExponent
-        ioP99 = try c.quantity("io_p99", expected: percent, Quantity.fraction) ?? d.ioP99
-        ipc = try c.quantity("ipc", expected: percent, Quantity.fraction) ?? d.ipc
-        ipcExplicit = c.contains(AnyKey("ipc"))
+        ioP99 = try c.quantity(Metric.ThresholdKey.ioP99.rawValue, expected: percent, Quantity.fraction) ?? d.ioP99
+        ipc = try c.quantity(Metric.ThresholdKey.ipc.rawValue, expected: percent, Quantity.fraction) ?? d.ipc
+        ipcExplicit = c.contains(AnyKey(Metric.ThresholdKey.ipc.rawValue))
         busyPoll = try c.quantity("busy_poll", expected: "one of fail, warn, off") { Enforcement(rawValue: $0) }
             ?? d.busyPoll
     }
@@ -372,14 +376,14 @@ public struct Thresholds: Codable, Sendable, Equatable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: AnyKey.self)
-        try c.encode(Quantity.format(fraction: wallTime), forKey: AnyKey("wall_time"))
-        try c.encode(Quantity.format(fraction: cpuTime), forKey: AnyKey("cpu_time"))
+        try c.encode(Quantity.format(fraction: wallTime), forKey: AnyKey(Metric.ThresholdKey.wallTime.rawValue))
+        try c.encode(Quantity.format(fraction: cpuTime), forKey: AnyKey(Metric.ThresholdKey.cpuTime.rawValue))
         try c.encode(Quantity.format(points: functionSharePoints), forKey: AnyKey("function_share"))
-        try c.encode(leakedBytes, forKey: AnyKey("leaked_bytes"))
+        try c.encode(leakedBytes, forKey: AnyKey(Metric.ThresholdKey.leakedBytes.rawValue))
         try c.encode(retainedBytes, forKey: AnyKey("retained_bytes"))
         try c.encode(complexityExponent, forKey: AnyKey("complexity_exponent"))
-        try c.encode(Quantity.format(fraction: ioP99), forKey: AnyKey("io_p99"))
-        if ipcExplicit { try c.encode(Quantity.format(fraction: ipc), forKey: AnyKey("ipc")) }
+        try c.encode(Quantity.format(fraction: ioP99), forKey: AnyKey(Metric.ThresholdKey.ioP99.rawValue))
+        if ipcExplicit { try c.encode(Quantity.format(fraction: ipc), forKey: AnyKey(Metric.ThresholdKey.ipc.rawValue)) }
         try c.encode(busyPoll, forKey: AnyKey("busy_poll"))
     }
 }

@@ -89,10 +89,7 @@ struct ReportOptions: ParsableArguments {
         if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
             try append(markdownText, to: summary)
         }
-        if failOnInconclusive, report.scenarios.contains(where: { $0.outcome == .inconclusive }) {
-            return ExitCodes.regression
-        }
-        return report.exitCode
+        return report.exitCode(failOnInconclusive: failOnInconclusive)
     }
 
     private func append(_ text: String, to path: String) throws {

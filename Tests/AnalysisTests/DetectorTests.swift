@@ -230,7 +230,7 @@ import Testing
                          Self.fc("memcpy", "libc.so.6", before: 0.1, after: 0.3, beforeShare: 10, afterShare: 25, verdict: .regressed)]
         let profile = Self.profile([(["t", "main", "handle", "memcpy"], 10)])
         let now = SizeResult(size: nil, runs: [], cpuProfile: profile)
-        let c = ScenarioComparison(metrics: [], functions: functions, verdict: .regressed)
+        let c = ScenarioComparison(metrics: [], functions: functions)
         let result = HotspotDetector.detect(c, now: now, before: nil)
         #expect(result.findings.map(\.function) == ["handle"])
         #expect(result.findings.first?.callPath == ["main", "handle"])
@@ -248,7 +248,7 @@ import Testing
         ]
         let profile = Self.profile([(["sqlite3", "_start", "sqlite3+0x200c3", "sqlite3_step", "sqlite3VdbeExec"], 90),
                                     (["sqlite3", "_start", "sqlite3+0x1f00"], 10)])
-        let c = ScenarioComparison(metrics: [], functions: functions, verdict: .regressed)
+        let c = ScenarioComparison(metrics: [], functions: functions)
         let result = HotspotDetector.detect(c, now: SizeResult(size: nil, runs: [], cpuProfile: profile), before: nil)
         #expect(result.findings.map(\.function) == ["sqlite3VdbeExec"])
         #expect(result.findings.first?.summary.hasPrefix(
@@ -282,7 +282,7 @@ import Testing
         let now = SizeResult(size: nil, runs: [], cpuProfile: Self.profile([(["t", "main", "hot"], 80), (["t", "main", "other"], 20)]))
         func comparison(_ cpu: Verdict) -> ScenarioComparison {
             ScenarioComparison(metrics: [ContentionExplanationTests.compared("cpu_time", 0.200, 0.204, cpu)],
-                               functions: functions, verdict: cpu)
+                               functions: functions)
         }
         let result = HotspotDetector.detect(comparison(.regressed), now: now, before: nil)
         #expect(result.findings.map(\.function) == ["hot"])
@@ -297,7 +297,7 @@ import Testing
                          Self.fc("parse", before: 0.31, after: 0, beforeShare: 31, afterShare: 0, verdict: .improved)]
         let now = SizeResult(size: nil, runs: [], cpuProfile: Self.profile([(["t", "main", "parse_v2"], 30)]))
         let before = SizeResult(size: nil, runs: [], cpuProfile: Self.profile([(["t", "main", "parse"], 31)]))
-        let c = ScenarioComparison(metrics: [], functions: functions, verdict: .regressed)
+        let c = ScenarioComparison(metrics: [], functions: functions)
         let result = HotspotDetector.detect(c, now: now, before: before)
         #expect(result.excused == ["parse_v2"])
         #expect(result.findings.map(\.kind) == [.hotspotShift])

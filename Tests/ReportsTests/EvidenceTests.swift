@@ -16,7 +16,7 @@ import Testing
             Self.function("a", delta: 0.6), Self.function("b", delta: -5), Self.function("c", delta: 4),
             Self.function("d", delta: 0.5, .regressed), Self.function("e", delta: 3), Self.function("f", delta: 0.7),
         ]
-        let comparison = ScenarioComparison(metrics: [], functions: functions, verdict: .regressed)
+        let comparison = ScenarioComparison(metrics: [], functions: functions)
         let (shown, omitted) = Evidence.functions(comparison, top: 2)
         // d is past the top 2 but regressed; then by |Δ share|
         #expect(shown.map(\.name) == ["d", "b", "c"])
@@ -28,7 +28,7 @@ import Testing
     @Test func equalMovesKeepAStableOrder() {
         let comparison = ScenarioComparison(metrics: [], functions: [
             Self.function("z", delta: 1), Self.function("y", delta: -1), Self.function("x", delta: 1),
-        ], verdict: .pass)
+        ])
         #expect(Evidence.functions(comparison, top: 5).shown.map(\.name) == ["x", "y", "z"])
     }
 

@@ -29,7 +29,7 @@ import Testing
         let merged = try ResultsFiles.merge(Self.shards(3, taking: [2, 1, 3]))
         #expect(merged.scenarios.map(\.name) == RunReportFixture.report().scenarios.map(\.name).sorted())
         #expect(merged.shard == nil)
-        #expect(merged.exitCode == 1, "the fixture holds a regression")
+        #expect(merged.exitCode() == 1, "the fixture holds a regression")
     }
 
     @Test func mixedOrRepeatedShardsAreRefused() {

@@ -31,7 +31,7 @@ enum RunReportFixture {
             metric("voluntary_switches", "count", gated: false, 3, 3.5, ratio: 1.0, ci: (0.8, 1.25), p: 0.9),
         ], functions: [
             function("next_token", "tokenize", 40.2, 41.0, 0.0495, 0.0506, p: 0.21, adjusted: 0.42, .pass),
-        ], verdict: .pass)
+        ])
         return scenario(run, comparison, .pass, warnings: [])
     }
 
@@ -53,7 +53,7 @@ enum RunReportFixture {
             function("main", "slowdown", 99.0, 98.2, 1.2217, 1.3366, p: 0.25, adjusted: 0.4, .pass),
             function("alloc_node", "slowdown", 4.0, 4.6, 0.0494, 0.0626, p: 0.11, adjusted: 0.3, .pass),
             function("new_helper", "slowdown", 0.0, 1.9, 0.0, 0.0258, p: 0.02, adjusted: 0.06, .pass),
-        ], verdict: .regressed)
+        ])
         return scenario(run, comparison, .regressed,
                         warnings: ["lost data: cpu.dropped_samples = 12 over 10 runs"])
     }
@@ -82,7 +82,7 @@ enum RunReportFixture {
             metric("ipc", "", size: 1000, gated: true, nil, nil, note: "unavailable: no PMU", verdict: .inconclusive),
             metric("wall_time", "s", size: 2000, gated: true, 0.0985, 0.1, ratio: 1.015, ci: (0.99, 1.04), p: 0.3),
             metric("max_rss", "KiB", size: 2000, gated: false, 2_097_152, 2_097_152, ratio: 1, ci: (1, 1), p: 1),
-        ], functions: [], verdict: .inconclusive)
+        ], functions: [])
         return scenario(run, comparison, .inconclusive,
                         warnings: ["baseline recorded on a different machine (cores 8 → 4): timings may not be "
                             + "comparable; update the baseline on this kind of machine"])

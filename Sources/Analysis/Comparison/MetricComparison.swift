@@ -101,12 +101,36 @@ public struct ScenarioComparison: Codable, Sendable {
     public var metrics: [MetricComparison]
     /// Functions that passed the test rules (≥ 20 samples, ≥ 0.5 pp change), by |Δ share|.
     public var functions: [FunctionComparison]
-    public var verdict: Verdict
 
-    public init(metrics: [MetricComparison], functions: [FunctionComparison], verdict: Verdict) {
+    public init(metrics: [MetricComparison], functions: [FunctionComparison]) {
         self.metrics = metrics
         self.functions = functions
-        self.verdict = verdict
+    }
+
+    /// The most severe verdict of the gated metrics and functions: derived,
+    /// never stored apart from them (written to JSON for its readers).
+    public var verdict: Verdict {
+        Verdict.combine(metrics.filter(\.gated).map(\.verdict) + functions.filter(\.gates).map(\.verdict))
+    }
+
+    /// Functions whose move a detector explained away (cost that moved, same callers) pass.
+    mutating func excuse(_ names: Set<String>) {
+        for i in functions.indices where names.contains(functions[i].name) { functions[i].verdict = .pass }
+    }
+
+    enum CodingKeys: String, CodingKey { case metrics, functions, verdict }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metrics = try c.decode([MetricComparison].self, forKey: .metrics)
+        functions = try c.decode([FunctionComparison].self, forKey: .functions)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(metrics, forKey: .metrics)
+        try c.encode(functions, forKey: .functions)
+        try c.encode(verdict, forKey: .verdict)
     }
 }
 

@@ -75,41 +75,13 @@ public struct ScenarioReport: Codable, Sendable {
                     + " over \(size.runs.count) runs")
             }
         }
-        findings = []
-        complexity = nil
-        if run.failure != nil {
-            comparison = nil
-            outcome = .failed
-        } else {
-            var c = baseline.map {
-                ScenarioComparator.compare(baseline: $0.sizes, current: run.sizes,
-                                           thresholds: Self.effectiveThresholds(run.scenario), seed: seed,
-                                           design: design)
-            }
-            let detected = Detectors.analyze(run: run, baseline: baseline, comparison: c)
-            findings = detected.findings
-            complexity = detected.complexity
-            if let reason = detected.complexity?.notFitted { warnings.append("size sweep: " + reason) }
-            if var comparison = c {
-                // cost that only moved (a rename) does not count against the scenario
-                for i in comparison.functions.indices where detected.excusedFunctions.contains(comparison.functions[i].name) {
-                    comparison.functions[i].verdict = .pass
-                }
-                comparison.verdict = Verdict.combine(comparison.metrics.filter(\.gated).map(\.verdict)
-                    + comparison.functions.filter(\.gates).map(\.verdict))
-                c = comparison
-            }
-            comparison = c
-            let failing = findings.contains { $0.severity == .error }
-            if let c {
-                outcome = failing ? .regressed : Outcome(c.verdict)
-            } else {
-                outcome = failing ? .regressed : .inconclusive
-                warnings.append("no baseline to compare with")
-            }
-        }
+        let judgement = Gate.judge(run, against: baseline, seed: seed, design: design)
+        comparison = judgement.comparison
+        findings = judgement.findings
+        complexity = judgement.complexity
+        outcome = judgement.outcome
         sensitivity = Sensitivity(comparison)
-        self.warnings = warnings
+        self.warnings = warnings + judgement.warnings
     }
 }
 
@@ -121,18 +93,6 @@ public struct SizedProfile: Codable, Sendable {
     public init(size: Int?, profile: TrimmedProfile) {
         self.size = size
         self.profile = profile
-    }
-}
-
-extension ScenarioReport {
-    /// The scenario's thresholds, with leaked bytes no finer than what the
-    /// alloc probe resolves: in sampled mode (`sample_every` > 1) leaks of
-    /// blocks smaller than the interval are estimates that differ from run to
-    /// run, so only a change of at least one interval counts.
-    static func effectiveThresholds(_ scenario: Scenario) -> Thresholds {
-        var t = scenario.thresholds
-        if scenario.alloc.sampleEvery > 1 { t.leakedBytes = max(t.leakedBytes, scenario.alloc.sampleEvery) }
-        return t
     }
 }
 
@@ -171,8 +131,11 @@ public struct RunReport: Codable, Sendable {
         return Outcome(Verdict.combine(verdicts))
     }
 
-    /// 0 pass, 1 regression or failed scenario.
-    public var exitCode: Int32 { scenarios.contains { $0.outcome.failsGate } ? 1 : 0 }
+    /// 0 pass, 1 regression or failed scenario — or, with
+    /// `failOnInconclusive`, an INCONCLUSIVE one.
+    public func exitCode(failOnInconclusive: Bool = false) -> Int32 {
+        scenarios.contains { $0.outcome.failsGate || (failOnInconclusive && $0.outcome == .inconclusive) } ? 1 : 0
+    }
 
     public func count(_ outcome: Outcome) -> Int { scenarios.filter { $0.outcome == outcome }.count }
 }

@@ -59,9 +59,7 @@ public enum ScenarioComparator {
             explainByMachineSpeed(&metrics, size: now.size, factor: machine)
             candidates += functionCandidates(before, now, paired: design.paired, thresholds: thresholds).map { ($0.comparison, $0.baselineTotalSeconds, machine) }
         }
-        let functions = judge(candidates, thresholds, rate: design.alpha)
-        let gated = metrics.filter(\.gated).map(\.verdict) + functions.filter(\.gates).map(\.verdict)
-        return ScenarioComparison(metrics: metrics, functions: functions, verdict: Verdict.combine(gated))
+        return ScenarioComparison(metrics: metrics, functions: judge(candidates, thresholds, rate: design.alpha))
     }
 
     static func compareMetric(_ metric: Metric, _ before: SizeResult, _ now: SizeResult, _ thresholds: Thresholds,

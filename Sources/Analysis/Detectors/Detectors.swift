@@ -9,15 +9,9 @@ public enum Detectors {
         public var complexity: ComplexityReport?
     }
 
-    /// `retained_bytes`, no finer than a sampled alloc probe resolves: four
-    /// sampling intervals (a sampled height is an estimate).
-    static func retainedAllowance(_ scenario: Scenario) -> Double {
-        let t = Double(scenario.thresholds.retainedBytes)
-        return scenario.alloc.sampleEvery > 1 ? max(t, 4 * Double(scenario.alloc.sampleEvery)) : t
-    }
-
-    public static func analyze(run: ScenarioRun, baseline: Baseline?, comparison: ScenarioComparison?) -> Result {
-        let thresholds = run.scenario.thresholds
+    /// `thresholds`: the effective ones (`Gate.thresholds(for:)`), as the comparison used.
+    public static func analyze(run: ScenarioRun, baseline: Baseline?, comparison: ScenarioComparison?,
+                               thresholds: Thresholds) -> Result {
         var findings: [Finding] = []
         var excused = Set<String>()
         let complexity = ComplexityDetector.analyze(run.sizes, baseline: baseline?.sizes,
@@ -34,7 +28,7 @@ public enum Detectors {
             specific += leaks
             // a path that leaks is the leak's finding; growth is memory held while running
             specific += GrowthDetector.detect(size, before: baseline?.size(size.size),
-                                              allowance: retainedAllowance(run.scenario))
+                                              allowance: Double(thresholds.retainedBytes))
                 .filter { g in !leaks.contains { $0.function == g.function } }
             specific += IOLatencyDetector.detect(size, metrics: comparison.metrics)
             let hot = HotspotDetector.detect(comparison, now: size, before: baseline?.size(size.size))
