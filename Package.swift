@@ -35,12 +35,14 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Model"]),
         // the system's zlib (gzip for pprof files): a module map, no code
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "Reports", dependencies: ["Model", "Analysis", "CZlib", "Files"]),
+        .target(name: "Reports", dependencies: ["Model", "Analysis", "CZlib"]),
+        // writing what the renderers produce: reports, artifacts, baselines
+        .target(name: "Output", dependencies: ["Analysis", "Files", "Model", "Reports"]),
         .target(name: "Harness", dependencies: ["CFlamegateBPF", "Files", "Model", "Probes", "Symbols", "Yams"]),
         .executableTarget(
             name: "flamegate",
             dependencies: [
-                "Analysis", "Files", "Harness", "Model", "Probes", "Reports", "Symbols",
+                "Analysis", "Files", "Harness", "Model", "Output", "Probes", "Reports", "Symbols",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,7 +51,7 @@ let package = Package(
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model", "Analysis", "TestSupport", "CZlib"],
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Output", "Model", "Analysis", "TestSupport", "CZlib"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "Model", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Files", "Harness", "Model", "TestSupport"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import Model
+import Output
 import Probes
 import Reports
 

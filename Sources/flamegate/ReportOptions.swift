@@ -3,6 +3,7 @@ import ArgumentParser
 import Files
 import Foundation
 import Model
+import Output
 import Reports
 
 /// Report files every gate command (run, merge, compare) can write.

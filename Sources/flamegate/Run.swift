@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import Model
+import Output
 import Reports
 
 /// `flamegate run [paths]`: the gate. Runs the scenarios, compares them with

@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Testing
 import TestSupport
+import Output
 @testable import Reports
 
 /// The files `record -o DIR` and `run --output DIR` leave, and the CI texts:
@@ -47,11 +48,11 @@ import TestSupport
     }
 
     @Test func fileNamesStayInTheDirectory() {
-        #expect(ArtifactWriter.fileName("parse-request") == "parse-request")
-        #expect(ArtifactWriter.fileName("a/b c:d") == "a_b_c_d")
-        #expect(ArtifactWriter.fileName("../etc") == "_.._etc")
-        #expect(ArtifactWriter.fileName("") == "_")
-        #expect(ArtifactWriter.fileName("réseau") == "r_seau")
+        #expect(Artifacts.fileName("parse-request") == "parse-request")
+        #expect(Artifacts.fileName("a/b c:d") == "a_b_c_d")
+        #expect(Artifacts.fileName("../etc") == "_.._etc")
+        #expect(Artifacts.fileName("") == "_")
+        #expect(Artifacts.fileName("réseau") == "r_seau")
     }
 
     @Test func markdownLinksTheHTMLReport() {

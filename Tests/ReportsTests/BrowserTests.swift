@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Output
 @testable import Reports
 
 /// Issue 8's acceptance: the HTML report in a real browser makes no network

@@ -3,7 +3,8 @@ import Foundation
 import Model
 
 /// The files `flamegate record -o DIR` and `flamegate run --output DIR`
-/// leave for people and tools, each written atomically through ``FileSink``:
+/// leave for people and tools, as names and contents (`Output.ArtifactWriter`
+/// writes them):
 ///
 /// record: `report.html`; per profile kind `KIND.svg` (flame graph),
 /// `KIND.pb.gz` (pprof) and `KIND.folded`; `profile.json`.
@@ -11,61 +12,54 @@ import Model
 /// run: `report.html`; per scenario and size with a CPU profile
 /// `SCENARIO[-SIZE].cpu.svg`, `.cpu-diff.svg` and `.cpu-diff-baseline.svg`
 /// (when the baseline has that size), `.cpu.pb.gz` and `.cpu.folded`.
-public enum ArtifactWriter {
-    /// Writes the files of a recording; returns them in the order written.
-    @discardableResult
-    public static func writeRecording(_ r: Recording, to dir: URL) throws -> [URL] {
-        var written: [URL] = []
-        func write(_ data: Data, _ name: String) throws {
-            let url = dir.appendingPathComponent(name)
-            try FileSink.write(data, to: url)
-            written.append(url)
-        }
+public enum Artifacts {
+    /// A file to leave: its name in the output directory, its bytes.
+    public typealias File = (name: String, data: Data)
+
+    /// The files of a recording, in the order to write them.
+    public static func recording(_ r: Recording) throws -> [File] {
+        var files: [File] = []
+        func write(_ data: Data, _ name: String) { files.append((name, data)) }
         for profile in r.profiles {
             let kind = fileName(profile.kind)
-            try write(Data(FoldedStacks.render(profile).utf8), kind + ".folded")
+            write(Data(FoldedStacks.render(profile).utf8), kind + ".folded")
             if profile.total > 0 {
                 let graph = FlameGraph(title: RecordingHTMLReport.heading(profile.kind),
                                        subtitle: r.command.joined(separator: " "),
                                        unit: FlameUnit(unit: profile.unit, periodNanoseconds: profile.periodNanoseconds))
                 let svg = graph.render(FlameTree(FlameTree.stacks(profile)), coloring: .palette(.forKind(profile.kind)))
-                try write(Data(svg.utf8), kind + ".svg")
+                write(Data(svg.utf8), kind + ".svg")
             }
-            try write(try PprofExport.gzipped(profile, startedAt: r.startedAt, durationSeconds: r.usage.wallSeconds),
-                      kind + ".pb.gz")
+            write(try PprofExport.gzipped(profile, startedAt: r.startedAt, durationSeconds: r.usage.wallSeconds),
+                  kind + ".pb.gz")
         }
-        try write(try JSONFormat.encoder().encode(r), "profile.json")
-        try write(Data(RecordingHTMLReport().render(r).utf8), "report.html")
-        return written
+        write(try JSONFormat.encoder().encode(r), "profile.json")
+        write(Data(RecordingHTMLReport().render(r).utf8), "report.html")
+        return files
     }
 
-    /// Writes the files of a run's report; returns them in the order written.
-    @discardableResult
-    public static func writeRun(_ r: RunReport, to dir: URL) throws -> [URL] {
-        var written: [URL] = []
-        func write(_ data: Data, _ name: String) throws {
-            let url = dir.appendingPathComponent(name)
-            try FileSink.write(data, to: url)
-            written.append(url)
-        }
-        try write(Data(HTMLReport().render(r).utf8), "report.html")
+    /// The files of a run's report, in the order to write them.
+    public static func run(_ r: RunReport) throws -> [File] {
+        var files: [File] = []
+        func write(_ data: Data, _ name: String) { files.append((name, data)) }
+        write(Data(HTMLReport().render(r).utf8), "report.html")
         for scenario in r.scenarios {
             for size in ScenarioFlameGraphs.make(scenario, orientation: .flame) {
                 let base = fileName(scenario.name) + (size.size.map { "-\($0)" } ?? "")
                 for graph in size.graphs {
-                    try write(Data(graph.render(embedded: false).utf8), base + "." + graph.name + ".svg")
+                    write(Data(graph.render(embedded: false).utf8), base + "." + graph.name + ".svg")
                 }
                 let profile = Profile(trimmed: size.profile, kind: "cpu", periodNanoseconds: size.periodNanoseconds)
-                try write(try PprofExport.gzipped(profile, startedAt: r.startedAt), base + ".cpu.pb.gz")
-                try write(Data(FoldedStacks.render(size.profile).utf8), base + ".cpu.folded")
+                write(try PprofExport.gzipped(profile, startedAt: r.startedAt), base + ".cpu.pb.gz")
+                write(Data(FoldedStacks.render(size.profile).utf8), base + ".cpu.folded")
             }
         }
-        return written
+        return files
     }
 
     /// A scenario or profile name as a file name: letters, digits, `.`, `-`
     /// and `_` kept, anything else (`/` among them) as `_`.
-    static func fileName(_ name: String) -> String {
+    public static func fileName(_ name: String) -> String {
         let safe = String(name.unicodeScalars.map { c -> Character in
             c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "._-".unicodeScalars.contains(c))
                 ? Character(c) : "_"

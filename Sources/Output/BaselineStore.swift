@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Reports
 
 /// Baseline file problems, each naming the file and what to do.
 public enum BaselineError: Error, CustomStringConvertible, Equatable {
