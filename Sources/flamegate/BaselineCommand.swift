@@ -18,7 +18,7 @@ struct BaselineCommand: ParsableCommand {
 
         func run() throws {
             let gate = selection.gate
-            let runs = gate.measure(gate.loadScenarios())
+            let runs = try gate.measure(try gate.loadScenarios())
             let store = BaselineStore(directory: URL(fileURLWithPath: selection.baselines))
             var failed = 0
             for run in runs {
@@ -34,7 +34,7 @@ struct BaselineCommand: ParsableCommand {
                 do {
                     try store.save(baseline)
                 } catch {
-                    fail("\(store.url(for: run.scenario.name).path): cannot write: \(error.localizedDescription)")
+                    throw CLIError("\(store.url(for: run.scenario.name).path): cannot write: \(error.localizedDescription)")
                 }
                 print("updated \(store.url(for: run.scenario.name).path)")
             }

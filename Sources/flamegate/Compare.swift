@@ -24,7 +24,7 @@ struct Compare: ParsableCommand {
         do {
             report = try ResultsFiles.compare(old: (old, loadReport(old)), new: (new, loadReport(new)))
         } catch let error as ResultsError {
-            fail(error.description)
+            throw CLIError(error.description)
         }
         try reports.finish(report, verbose: verbose)
     }

@@ -13,15 +13,21 @@ struct Flamegate: ParsableCommand {
         subcommands: [Run.self, BaselineCommand.self, Compare.self, Merge.self, Record.self, Doctor.self, BenchSymbolize.self]
     )
 
-    /// ArgumentParser exits 64 on bad usage; flamegate's contract is 2.
+    /// The one place errors become exit codes: a `CLIError` its own (2 for
+    /// the environment), bad usage 2 (ArgumentParser's would be 64), the
+    /// verdict's `ExitCode` as thrown.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as CLIError {
+            Console.write("flamegate: error: \(error.description)\n", to: STDERR_FILENO)
+            Foundation.exit(error.code)
         } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                fail(fullMessage(for: error).replacingOccurrences(of: "Error: ", with: ""))
+            if exitCode(for: error) == .validationFailure {
+                Console.write("flamegate: error: " + fullMessage(for: error).replacingOccurrences(of: "Error: ", with: "") + "\n",
+                              to: STDERR_FILENO)
+                Foundation.exit(ExitCodes.environment)
             }
             exit(withError: error)
         }
@@ -37,8 +43,15 @@ enum ExitCodes {
     static let environment: Int32 = 2
 }
 
-/// Prints a one-sentence error and exits with code 2.
-func fail(_ message: String) -> Never {
-    Console.write("flamegate: error: \(message)\n", to: STDERR_FILENO)
-    Foundation.exit(ExitCodes.environment)
+/// What a subcommand ends with when it cannot go on: one sentence naming
+/// the file, flag or facility and what was expected, and the exit code
+/// (2: bad usage, or a machine that cannot do what was asked).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    let code: Int32
+
+    init(_ message: String, code: Int32 = ExitCodes.environment) {
+        description = message
+        self.code = code
+    }
 }

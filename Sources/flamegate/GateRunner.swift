@@ -14,24 +14,24 @@ struct GateRunner {
     let verbose: Bool
 
     /// Fails with exit 2 on anything that is not the targets' fault.
-    func loadScenarios() -> [LoadedScenario] {
+    func loadScenarios() throws -> [LoadedScenario] {
         Libbpf.captureLogs(verbose: verbose)
         signal(SIGPIPE, SIG_IGN)
         StaleScratch.clean()
         do {
             try Capabilities.requireRecording()
         } catch let error as ProbeError {
-            fail(error.description)
+            throw CLIError(error.description)
         } catch {
-            fail("\(error)")
+            throw CLIError("\(error)")
         }
         var scenarios: [LoadedScenario]
         do {
             scenarios = try ScenarioLoader.loadAll(paths)
         } catch let error as ScenarioFileError {
-            fail(error.description)
+            throw CLIError(error.description)
         } catch {
-            fail("\(error)")
+            throw CLIError("\(error)")
         }
         if let shard { scenarios = scenarios.filter { shard.includes($0.scenario.name) } }
         if let repetitions {
@@ -41,20 +41,20 @@ struct GateRunner {
     }
 
     /// Runs every scenario; environment errors exit 2.
-    func measure(_ scenarios: [LoadedScenario]) -> [ScenarioRun] {
-        measure(scenarios, base: { _ in nil }, stored: [:]).map(\.run)
+    func measure(_ scenarios: [LoadedScenario]) throws -> [ScenarioRun] {
+        try measure(scenarios, base: { _ in nil }, stored: [:]).map(\.run)
     }
 
     /// Runs every scenario, each against its base measured in the same run
     /// when `base` is given (else against its stored baseline, in `stored`),
     /// and judges it; environment errors exit 2.
     func judge(_ scenarios: [LoadedScenario], base: (LoadedScenario) -> BaseSetup?, stored: [String: Baseline])
-        -> [ScenarioReport] {
-        measure(scenarios, base: base, stored: stored).map(\.report)
+        throws -> [ScenarioReport] {
+        try measure(scenarios, base: base, stored: stored).map(\.report)
     }
 
     private func measure(_ scenarios: [LoadedScenario], base: (LoadedScenario) -> BaseSetup?, stored: [String: Baseline])
-        -> [(run: ScenarioRun, report: ScenarioReport)] {
+        throws -> [(run: ScenarioRun, report: ScenarioReport)] {
         Interruption.shared.install()
         let progress = Progress()
         progress.plan(runs: scenarios.map { ScenarioRunner.plannedRuns($0.scenario, sides: base($0) == nil ? 1 : 2) }
@@ -77,10 +77,10 @@ struct GateRunner {
                     + (run.failure.map { ": \($0.message)" } ?? ""))
             } catch let error as ProbeError {
                 progress.finish()
-                fail(error.description)
+                throw CLIError(error.description)
             } catch {
                 progress.finish()
-                fail("\(loaded.scenario.name): \(error)")
+                throw CLIError("\(loaded.scenario.name): \(error)")
             }
             if Interruption.shared.isSet { break }
         }

@@ -21,12 +21,12 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        let parts = files.map { ($0, loadReport($0)) }
+        let parts = try files.map { ($0, try loadReport($0)) }
         let report: RunReport
         do {
             report = try ResultsFiles.merge(parts)
         } catch let error as ResultsError {
-            fail(error.description)
+            throw CLIError(error.description)
         }
         try reports.finish(report, verbose: verbose)
     }

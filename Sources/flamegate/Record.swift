@@ -104,22 +104,22 @@ struct Record: ParsableCommand {
         do {
             try Capabilities.requireRecording()
         } catch let error as ProbeError {
-            fail(error.description)
+            throw CLIError(error.description)
         }
         let dir = URL(fileURLWithPath: output)
         let existed = FileManager.default.fileExists(atPath: output)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         } catch {
-            fail("-o \(output): cannot create the output directory: \(error.localizedDescription)")
+            throw CLIError("-o \(output): cannot create the output directory: \(error.localizedDescription)")
         }
         // a recording that fails removes the output directory it created
-        func failed(_ message: String) -> Never {
+        func failed(_ message: String) throws -> Never {
             if !existed {
                 for name in ["target.stdout", "target.stderr"] { unlink(dir.appendingPathComponent(name).path) }
                 rmdir(dir.path)
             }
-            fail(message)
+            throw CLIError(message)
         }
         let launch = LaunchSpec(
             command: command,
@@ -136,15 +136,15 @@ struct Record: ParsableCommand {
         do {
             recording = try Recorder(interruption: Interruption.shared).record(options)
         } catch let error as ProbeError {
-            failed(error.description)
+            try failed(error.description)
         } catch let error as HarnessError {
-            failed(error.description)
+            try failed(error.description)
         }
         let written: [URL]
         do {
             written = try ArtifactWriter.writeRecording(recording, to: dir)
         } catch {
-            fail("writing results into \(output): \(error.localizedDescription)")
+            throw CLIError("writing results into \(output): \(error.localizedDescription)")
         }
         print(RecordSummary(top: top).render(recording), terminator: "")
         print("\nwrote " + written.map(\.path).joined(separator: ", "))

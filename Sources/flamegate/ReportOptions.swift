@@ -62,7 +62,7 @@ struct ReportOptions: ParsableArguments {
         do {
             code = try emit(report, verbose: verbose)
         } catch {
-            fail("writing reports: \(error)")
+            throw CLIError("writing reports: \(error)")
         }
         throw ExitCode(code)
     }
@@ -105,18 +105,18 @@ struct ReportOptions: ParsableArguments {
 }
 
 /// Reads a results file written by `--json`.
-func loadReport(_ path: String) -> RunReport {
+func loadReport(_ path: String) throws -> RunReport {
     guard let data = FileManager.default.contents(atPath: path) else {
-        fail("\(path): cannot read the results file")
+        throw CLIError("\(path): cannot read the results file")
     }
     do {
         try ResultsFiles.checkVersion(data, file: path)
     } catch let error as ResultsError {
-        fail(error.description)
+        throw CLIError(error.description)
     } catch {}
     do {
         return try JSONFormat.decoder().decode(RunReport.self, from: data)
     } catch {
-        fail("\(path): not a flamegate results file (written by `flamegate run --json`): \(error)")
+        throw CLIError("\(path): not a flamegate results file (written by `flamegate run --json`): \(error)")
     }
 }

@@ -20,7 +20,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let gate = selection.gate
-        let scenarios = gate.loadScenarios()
+        let scenarios = try gate.loadScenarios()
         // every baseline must be readable before anything runs
         let store = BaselineStore(directory: URL(fileURLWithPath: selection.baselines))
         var loaded: [String: Baseline] = [:]
@@ -37,13 +37,13 @@ struct Run: ParsableCommand {
                 problems.append(error.description)
             }
         }
-        if !problems.isEmpty { fail(problems.joined(separator: "\nflamegate: error: ")) }
+        if !problems.isEmpty { throw CLIError(problems.joined(separator: "\nflamegate: error: ")) }
         var setup: BaseSetup?
         if base.isSet {
             do {
                 setup = try BaseSetup(base, paths: selection.paths)
             } catch {
-                fail("\(error)")
+                throw CLIError("\(error)")
             }
         }
         defer { setup?.remove() }
@@ -52,7 +52,7 @@ struct Run: ParsableCommand {
         defer { remeasured.values.forEach { $0.remove() } }
         let started = Date()
         let report = RunReport(startedAt: started, environment: .current(), shard: selection.shard,
-                               scenarios: gate.judge(scenarios, base: { setup ?? remeasured[$0.scenario.name] },
+                               scenarios: try gate.judge(scenarios, base: { setup ?? remeasured[$0.scenario.name] },
                                                      stored: loaded))
         try reports.finish(report, verbose: selection.verbose)
     }
