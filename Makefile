@@ -10,7 +10,8 @@ ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 OUT := .output
 GEN := Sources/CFlamegateBPF/generated
-PROBES := tracker cpu offcpu sched io caps alloc
+# every bpf/NAME.bpf.c is a program with its skeleton (the tracker, the probes, the capability checks)
+PROBES := $(sort $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c)))
 BPF_OBJS := $(PROBES:%=$(OUT)/%.bpf.o)
 SKELETONS := $(PROBES:%=$(GEN)/%.skel.h)
 # The alloc probe's sampling shim, preloaded into targets: built as a shared
