@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func slopeIntervalMatchesIndependentPort() throws {
-        // With the Python port in PythonReference.swift:
+        // With the Python port in Tests/reference/ref.py:
         // python3 -c "from ref import *; print(loglog_ci([1000]*3+[2000]*3+[4000]*3+[8000]*3+[16000]*3,[63.25,64.76,61.85,166.54,172.45,165.29,508.49,563.14,486.23,1362.39,1488.33,1472.58,4080.1,3756.28,4039.62]))"
         let fit = try LogLogFit.fit(sizes: noisySizes, costs: noisyCosts)
         #expect(isClose(fit.slopeInterval.lower, 1.4831739198171145, relative: 1e-10))

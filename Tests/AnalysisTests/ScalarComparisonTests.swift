@@ -2,19 +2,9 @@ import Foundation
 import Testing
 @testable import Analysis
 
-/// Expected values come from the Python port in PythonReference.swift plus
-/// SciPy, through this helper (save as cmp.py next to ref.py):
-///
-///     import numpy as np
-///     from scipy.stats import mannwhitneyu as m
-///     from ref import hl_ci
-///     def cmp(b,c,**kw):
-///         lb,lc=np.log(b),np.log(c)
-///         r=np.exp(np.median(np.subtract.outer(lc,lb)))
-///         lo,hi=hl_ci(list(lb),list(lc),**kw)
-///         ties=len(set(b+c))<len(b+c)
-///         p=m(b,c,method='asymptotic' if ties else 'exact').pvalue
-///         return float(r),float(np.exp(lo)),float(np.exp(hi)),float(p)
+/// Expected values come from `Tests/reference/cmp.py` (the Python port in
+/// `ref.py` plus SciPy): run the one-liner beside each expectation from
+/// `Tests/reference`.
 @Suite struct ScalarComparisonTests {
     // Wall times in ms, about 1% noise, n = 10 per side.
     let baseline = [100.03, 101.37, 101.23, 99.49, 99.7, 99.47, 100.57, 99.94, 100.75, 98.17]

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func seedFillsStateWithSplitMix() {
-        // With the Python port in PythonReference.swift:
+        // With the Python port in Tests/reference/ref.py:
         // python3 -c "from ref import *; g=G(0x5EED); print([g.next() for _ in range(3)])"
         var generator = SeededGenerator(seed: 0x5EED)
         #expect((0..<3).map { _ in generator.next() }

@@ -1,14 +1,14 @@
-// The Python port behind the expected bootstrap values in BootstrapTests and
-// LogLogFitTests: save the block below as ref.py and run the one-liners quoted
-// beside each expectation from the same directory (needs numpy).
-//
-// It reimplements SplitMix64, xoshiro256**, Lemire's bounded draw and the
-// resampling orders documented on Bootstrap.shiftInterval and LogLogFit.fit,
-// independently of the Swift code, and takes NumPy's median, polyfit and
-// percentiles; matching it checks the Swift statistics end to end, not just
-// their determinism.
+#!/usr/bin/env python3
+"""An independent Python port of flamegate's seeded bootstrap, behind the
+expected values of Tests/AnalysisTests/BootstrapTests.swift, LogLogFitTests.swift
+and (through cmp.py) ScalarComparisonTests.swift. Run the one-liners quoted
+beside each expectation from this directory (needs numpy).
 
-/*
+It reimplements SplitMix64, xoshiro256**, Lemire's bounded draw and the
+resampling orders documented on Bootstrap.shiftInterval and LogLogFit.fit,
+independently of the Swift code, and takes NumPy's median, polyfit and
+percentiles; matching it checks the Swift statistics end to end, not just
+their determinism."""
 import numpy as np
 M=(1<<64)-1
 def sm(x):
@@ -51,4 +51,3 @@ def loglog_ci(s,c,B=2000,conf=0.95,seed=0x5EED):
         reps.append(np.polyfit(x[ix],y[ix],1)[0])
     t=(1-conf)/2
     return np.percentile(reps,100*t), np.percentile(reps,100*(1-t))
-*/
