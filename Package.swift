@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "flamegate",
             dependencies: [
-                "Analysis", "Files", "Harness", "Model", "Output", "Probes", "Reports", "Symbols",
+                "Analysis", "Files", "Harness", "Model", "Output", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,7 +1,8 @@
 import Foundation
+import Model
 
 /// Failures of launching and running a target, each naming the command or file.
-public enum HarnessError: Error, CustomStringConvertible, Equatable {
+public enum HarnessError: EnvironmentProblem, Equatable {
     case commandNotFound(String)
     case notExecutable(String, reason: String)
     case spawnFailed(String, reason: String)

@@ -1,7 +1,8 @@
 import Foundation
+import Model
 
 /// Failures of the kernel-facing layer, each naming the operation and what to do.
-public enum ProbeError: Error, CustomStringConvertible, Equatable {
+public enum ProbeError: EnvironmentProblem, Equatable {
     /// The machine or kernel cannot do it: "unavailable: reason".
     case unavailable(String)
     /// A libbpf or syscall step failed with errno.

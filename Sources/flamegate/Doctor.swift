@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Harness
 import Model
-import Probes
 
 /// `flamegate doctor`: one line per kernel/machine capability and per probe.
 struct Doctor: ParsableCommand {
@@ -13,22 +12,16 @@ struct Doctor: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        Libbpf.captureLogs(verbose: verbose)
-        let results = Capabilities.checkAll()
-        let width = results.map(\.feature.rawValue.count).max() ?? 0
-        for r in results {
-            let name = r.feature.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-            print("\(name)  \(r.unavailable.map { "unavailable: \($0)" } ?? "ok")")
+        let (capabilities, probes) = Machine.checks(verbose: verbose)
+        let width = capabilities.map(\.name.count).max() ?? 0
+        func line(_ name: String, _ status: String) {
+            print("\(name.padding(toLength: max(width, name.count), withPad: " ", startingAt: 0))  \(status)")
         }
-        print("\("tracefs".padding(toLength: width, withPad: " ", startingAt: 0))  \(Tracefs.status())")
+        for c in capabilities { line(c.name, c.unavailable.map { "unavailable: \($0)" } ?? "ok") }
+        line("tracefs", Machine.tracefs)
         print("")
-        for probe in ProbeName.allCases {
-            let status = ProbeRegistry.status(probe)
-            let name = "probe \(probe.rawValue)".padding(toLength: width, withPad: " ", startingAt: 0)
-            print("\(name)  \(status.unavailable.map { "unavailable: \($0)" } ?? "ok")")
-        }
-        let required: [CapabilityResult.Feature] = [.privileges, .btf, .bpfSyscall, .tpBTF]
-        if results.contains(where: { required.contains($0.feature) && !$0.ok }) {
+        for p in probes { line(p.name, p.unavailable.map { "unavailable: \($0)" } ?? "ok") }
+        if capabilities.contains(where: { $0.required && $0.unavailable != nil }) {
             throw ExitCode(ExitCodes.environment)
         }
     }

@@ -2,7 +2,6 @@ import Analysis
 import Foundation
 import Harness
 import Model
-import Probes
 import Reports
 
 /// What `run` and `baseline update` share: checking the machine, loading the
@@ -15,12 +14,9 @@ struct GateRunner {
 
     /// Fails with exit 2 on anything that is not the targets' fault.
     func loadScenarios() throws -> [LoadedScenario] {
-        Libbpf.captureLogs(verbose: verbose)
-        signal(SIGPIPE, SIG_IGN)
-        StaleScratch.clean()
         do {
-            try Capabilities.requireRecording()
-        } catch let error as ProbeError {
+            try Machine.prepareToRecord(verbose: verbose)
+        } catch let error as any EnvironmentProblem {
             throw CLIError(error.description)
         } catch {
             throw CLIError("\(error)")
@@ -75,7 +71,7 @@ struct GateRunner {
                 runs.append((run, report))
                 progress.note("\(run.failure == nil ? "measured" : "FAILED  ") \(loaded.scenario.name)"
                     + (run.failure.map { ": \($0.message)" } ?? ""))
-            } catch let error as ProbeError {
+            } catch let error as any EnvironmentProblem {
                 progress.finish()
                 throw CLIError(error.description)
             } catch {

@@ -3,7 +3,6 @@ import Foundation
 import Harness
 import Model
 import Output
-import Probes
 import Reports
 
 /// `flamegate record -- CMD ARGS...`: profile one program without a scenario.
@@ -97,13 +96,10 @@ struct Record: ParsableCommand {
     }
 
     func run() throws {
-        Libbpf.captureLogs(verbose: verbose)
-        signal(SIGPIPE, SIG_IGN)
         Interruption.shared.install()
-        StaleScratch.clean()
         do {
-            try Capabilities.requireRecording()
-        } catch let error as ProbeError {
+            try Machine.prepareToRecord(verbose: verbose)
+        } catch let error as any EnvironmentProblem {
             throw CLIError(error.description)
         }
         let dir = URL(fileURLWithPath: output)
@@ -135,9 +131,7 @@ struct Record: ParsableCommand {
         let recording: Recording
         do {
             recording = try Recorder(interruption: Interruption.shared).record(options)
-        } catch let error as ProbeError {
-            try failed(error.description)
-        } catch let error as HarnessError {
+        } catch let error as any EnvironmentProblem {
             try failed(error.description)
         }
         let written: [URL]
