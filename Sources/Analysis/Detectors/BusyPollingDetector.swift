@@ -11,8 +11,8 @@ public enum BusyPollingDetector {
     /// are not the thread's choice and do not count, nor does time runnable:
     /// a spinning thread preempted by its neighbours still wanted the CPU.
     /// asyncio's loop spinning on `sleep(0)` beside its pool threads was on
-    /// CPU 75–93% of its life and asleep 3–12%, nearly all of it handing the
-    /// GIL over (~0.4 ms each); a loop that waits in epoll_wait is asleep 70%.
+    /// CPU 75–93% of its life and asleep 3–12%, most of it handing the GIL
+    /// over (~0.4 ms each); waiting for time or events took 0.2–5.6%.
     public static let maximumWaitingShare = 0.10
     /// The most of its life it may spend off the CPU in all, locks included:
     /// a worker that waits for jobs most of its life is not spinning.
