@@ -175,6 +175,21 @@ import Testing
     }
 
     /// A kernel function (the timer interrupt sampled inside the loop) whose
+    /// Growth against the baseline holds for the whole interval: an exponent
+    /// whose point estimate rose by 0.38 while its interval still reaches
+    /// 0.16 above the baseline's is noise (libpython in a good-against-itself
+    /// run); a rise whose lower bound clears 0.3 is flagged.
+    @Test func complexityGrowthMustHoldForTheWholeInterval() {
+        func fit(lower: Double, exponent: Double) -> ComplexityFit {
+            ComplexityFit(function: "python3.11+0x630c36", exponent: exponent, lower: lower, upper: exponent + 0.2,
+                          baselineExponent: -0.16, points: 24)
+        }
+        #expect(!ComplexityDetector.grew(fit(lower: 0.0, exponent: 0.22)))
+        #expect(ComplexityDetector.grew(fit(lower: 0.2, exponent: 0.4)))
+        #expect(!ComplexityDetector.grew(ComplexityFit(function: "f", exponent: 2, lower: 1.9, upper: 2.1, baselineExponent: nil,
+                                                       points: 24)))
+    }
+
     /// slope rose is not a complexity finding: kernel frames do not gate.
     @Test func complexityDoesNotBlameKernelFrames() {
         func sweep(_ kernel: String, _ cost: @escaping (Double) -> Double) -> [SizeResult] {
