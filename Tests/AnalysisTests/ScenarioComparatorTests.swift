@@ -49,6 +49,24 @@ import Testing
         #expect(row?.gated == false)
     }
 
+    /// A 15 ms program sampled at 499 Hz: 3–11 samples a run. A function's
+    /// share of so few is no proportion a t-test can judge — 1 sample of 5
+    /// against 3 of 5 is 20% → 60% — so it is not tested at all; the same
+    /// shift with 50 samples a run is.
+    @Test func functionsWithAHandfulOfSamplesPerRunAreNotJudged() {
+        let walls = Array(repeating: 0.015, count: 10)
+        let before = Self.size(walls: walls, hot: [1, 2, 1, 1, 2, 1, 1, 2, 1, 1], other: [4, 3, 4, 4, 3, 4, 4, 3, 4, 4])
+        let after = Self.size(walls: walls, hot: [3, 3, 2, 3, 4, 3, 2, 3, 3, 4], other: [2, 2, 3, 2, 1, 2, 3, 2, 2, 1])
+        let few = ScenarioComparator.functionCandidates(before, after, paired: true)
+        #expect(!few.contains { $0.comparison.name == "hot" }, "\(few.map(\.comparison.name))")
+        let scaled = { (s: [UInt64]) in s.map { $0 * 10 } }
+        let many = ScenarioComparator.functionCandidates(
+            Self.size(walls: walls, hot: scaled([1, 2, 1, 1, 2, 1, 1, 2, 1, 1]), other: scaled([4, 3, 4, 4, 3, 4, 4, 3, 4, 4])),
+            Self.size(walls: walls, hot: scaled([3, 3, 2, 3, 4, 3, 2, 3, 3, 4]), other: scaled([2, 2, 3, 2, 1, 2, 3, 2, 2, 1])),
+            paired: true)
+        #expect(many.contains { $0.comparison.name == "hot" })
+    }
+
     @Test func slowerHotFunctionRegressesAndIsNamed() {
         // hot does 10% more work: 800 -> 880 samples, wall 1.0 -> 1.08
         let now = Self.size(walls: Self.jitter.reversed().map { 1.08 + $0 },
