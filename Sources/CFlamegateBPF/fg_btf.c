@@ -1,5 +1,7 @@
 #include "fg_btf.h"
 
+#include <bpf/btf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,4 +20,14 @@ void fg_set_btf_path(const char *path)
 const struct bpf_object_open_opts *fg_open_opts(void)
 {
 	return &opts;
+}
+
+int fg_kernel_has_tracepoint(const char *event)
+{
+	char type[256];
+	snprintf(type, sizeof(type), "btf_trace_%s", event);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int found = vmlinux && btf__find_by_name_kind(vmlinux, type, BTF_KIND_TYPEDEF) > 0;
+	btf__free(vmlinux);
+	return found;
 }

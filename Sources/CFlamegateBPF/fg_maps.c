@@ -159,6 +159,11 @@ int fg_map_lookup(int map_fd, const void *key, void *value)
 	return bpf_map_lookup_elem(map_fd, key, value);
 }
 
+int fg_map_update(int map_fd, const void *key, const void *value)
+{
+	return bpf_map_update_elem(map_fd, key, value, BPF_ANY) ? -errno : 0;
+}
+
 int fg_online_cpus(int *cpus, int cap)
 {
 	/* format: "0-3,5,7-8" */

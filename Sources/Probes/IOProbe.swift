@@ -15,37 +15,69 @@ public final class IOProbe: Probe {
     /// A p99 of fewer calls than this per run says nothing: no metric then.
     public static let minimumCallsForP99: UInt64 = 20
 
-    private var handle: OpaquePointer?
-    private var attached: [Int32] = []
+    private var object: BPFObject?
+    /// Per name in `syscalls`: nil when this architecture has no such syscall.
+    private var timed: [Bool] = []
 
     public init() {}
 
-    deinit { fg_io__destroy(handle) }
+    /// block_io_start (Linux 6.5+) marks a request's start where the kernel has it.
+    private static let kernelHasBlockIOStart = fg_kernel_has_tracepoint("block_io_start") == 1
+
+    /// This architecture's number of a syscall by name, nil without one.
+    static func number(_ name: String) -> Int32? {
+        switch name {
+        case "read": return SYS_read
+        case "write": return SYS_write
+        case "pread64": return SYS_pread64
+        case "pwrite64": return SYS_pwrite64
+        case "fsync": return SYS_fsync
+        case "fdatasync": return SYS_fdatasync
+        case "openat": return SYS_openat
+        case "connect": return SYS_connect
+        case "accept4": return SYS_accept4
+        case "recvfrom": return SYS_recvfrom
+        case "sendto": return SYS_sendto
+        case "ppoll": return SYS_ppoll
+        case "futex": return SYS_futex
+        case "nanosleep": return SYS_nanosleep
+        case "clock_nanosleep": return SYS_clock_nanosleep
+        #if arch(x86_64)
+        case "poll": return SYS_poll
+        case "epoll_wait": return SYS_epoll_wait
+        #endif
+        default: return nil
+        }
+    }
 
     public func attach(tracker: Tracker) throws {
-        var out: OpaquePointer?
-        var results = [Int32](repeating: 0, count: Self.syscalls.count)
-        let names = Self.syscalls.map { strdup($0) }
-        defer { names.forEach { free($0) } }
-        let pointers = names.map { UnsafePointer<CChar>($0) }
-        let result = pointers.withUnsafeBufferPointer { buf in
-            fg_io__open(tracker.handle, buf.baseAddress, buf.count, &results, &out)
+        let object = try BPFObject("io")
+        if !Self.kernelHasBlockIOStart { try object.leaveOut("on_io_start") }
+        let what = "io.bpf.c on block_rq_issue/complete and tp_btf sys_enter/sys_exit"
+        try object.load(tracker: tracker, what)
+        // which syscalls are timed: slot i + 1 of the syscalls map for syscall number nr
+        let slots = object.map("syscall_slots")
+        timed = []
+        for (i, name) in Self.syscalls.prefix(Int(FG_IO_MAX_SYSCALLS)).enumerated() {
+            guard let nr = Self.number(name), nr >= 0, nr < FG_IO_MAX_SYSCALL_NR else {
+                timed.append(false)
+                continue
+            }
+            var key = UInt32(nr), slot = UInt32(i + 1)
+            try ProbeError.check(fg_map_update(slots, &key, &slot), "choosing the syscalls the io probe times")
+            timed.append(true)
         }
-        try ProbeError.check(result, "attaching the io probe (io.bpf.c on block_rq_issue/complete and tp_btf sys_enter/sys_exit)")
-        handle = out
-        attached = results
+        try object.attach(what)
+        self.object = object
     }
 
-    public func cost() -> ProbeCost? {
-        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_io__cost(h, $0) } }
-    }
+    public func cost() -> ProbeCost? { object?.cost() }
 
-    public func reset() throws {
-        if let handle { try ProbeError.check(fg_io__reset(handle), "emptying the io probe's maps") }
-    }
+    /// Which syscalls are timed was set once, at attach.
+    public func reset() throws { try object?.reset(keeping: ["syscall_slots"]) }
 
     public func collect(tracker: Tracker) throws -> ProbeData {
-        guard let handle else { throw ProbeError.unavailable("io probe was not attached") }
+        guard let object else { throw ProbeError.unavailable("io probe was not attached") }
         var histograms: [NamedHistogram] = []
         var metrics: [String: Double] = [:]
         var unavailable: [String: String] = [:]
@@ -53,7 +85,7 @@ public final class IOProbe: Probe {
         // block I/O, per device and operation
         var keys = [fg_block_key](repeating: fg_block_key(), count: 256)
         var values = [fg_hist](repeating: fg_hist(), count: 256)
-        let n = fg_map_dump(fg_io__block_fd(handle), MemoryLayout<fg_block_key>.stride, MemoryLayout<fg_hist>.stride,
+        let n = fg_map_dump(object.map("block"), MemoryLayout<fg_block_key>.stride, MemoryLayout<fg_hist>.stride,
                             &keys, &values, 256)
         try ProbeError.check(Int32(clamping: n), "reading the io probe's block map")
         // one histogram per device and operation; the gated percentiles come
@@ -85,9 +117,9 @@ public final class IOProbe: Probe {
         }
 
         // syscalls
-        let fd = fg_io__syscalls_fd(handle)
+        let fd = object.map("syscalls")
         for (i, name) in Self.syscalls.enumerated() {
-            if attached[i] != 0 {
+            if i >= timed.count || !timed[i] {
                 unavailable[Metric.syscallP99(name).id] = "no \(name) syscall on this architecture"
                 continue
             }
@@ -98,7 +130,7 @@ public final class IOProbe: Probe {
                 metrics[Metric.syscallP99(name).id] = p99 / 1e9
             }
         }
-        let stats = fg_io__stats_fd(handle)
+        let stats = object.map("stats")
         func stat(_ slot: fg_io_stat) -> UInt64 { percpuSum(stats, slot.rawValue) }
         let lost = [
             LostCounter(source: "io", name: "lost_block_requests", count: stat(FG_IO_BLOCK_STARTS_FULL),

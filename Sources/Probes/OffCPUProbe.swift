@@ -9,7 +9,7 @@ public final class OffCPUProbe: Probe {
     public let minimumBlockNanoseconds: UInt64
     private let maxEntries: UInt32
     private let captureWakers: Bool
-    private var handle: OpaquePointer?
+    private var object: BPFObject?
 
     public init(minimumBlockNanoseconds: UInt64 = 0, maxEntries: UInt32 = 40960, captureWakers: Bool = true) {
         self.minimumBlockNanoseconds = minimumBlockNanoseconds
@@ -17,24 +17,21 @@ public final class OffCPUProbe: Probe {
         self.captureWakers = captureWakers
     }
 
-    deinit { fg_offcpu__destroy(handle) }
-
     public func attach(tracker: Tracker) throws {
-        var config = fg_offcpu_config(min_block_ns: minimumBlockNanoseconds, max_entries: maxEntries,
-                                      capture_wakers: captureWakers ? 1 : 0)
-        var out: OpaquePointer?
-        try ProbeError.check(fg_offcpu__open(&config, tracker.handle, &out),
-                             "attaching the offcpu probe (offcpu.bpf.c on sched_switch/sched_wakeup)")
-        handle = out
+        let object = try BPFObject("offcpu")
+        try object.set("min_block_ns", minimumBlockNanoseconds)
+        try object.set("capture_wakers", captureWakers)
+        if maxEntries > 0 { try object.resize("offcpu", to: maxEntries) }
+        if !captureWakers { try object.leaveOut("on_wakeup") }
+        let what = "offcpu.bpf.c on sched_switch/sched_wakeup"
+        try object.load(tracker: tracker, what)
+        try object.attach(what)
+        self.object = object
     }
 
-    public func cost() -> ProbeCost? {
-        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_offcpu__cost(h, $0) } }
-    }
+    public func cost() -> ProbeCost? { object?.cost() }
 
-    public func reset() throws {
-        if let handle { try ProbeError.check(fg_offcpu__reset(handle), "emptying the offcpu probe's maps") }
-    }
+    public func reset() throws { try object?.reset() }
 
     public static func stateName(_ state: UInt32) -> String {
         switch state {
@@ -47,11 +44,11 @@ public final class OffCPUProbe: Probe {
     }
 
     public func collect(tracker: Tracker) throws -> ProbeData {
-        guard let handle else { throw ProbeError.unavailable("offcpu probe was not attached") }
-        let capacity = entries(fg_offcpu__counts_fd(handle), max: fg_offcpu__max_entries(handle))
+        guard let object else { throw ProbeError.unavailable("offcpu probe was not attached") }
+        let capacity = entries(object.map("offcpu"), max: object.maxEntries("offcpu"))
         var keys = [fg_offcpu_key](repeating: fg_offcpu_key(), count: capacity)
         var values = [fg_offcpu_value](repeating: fg_offcpu_value(), count: capacity)
-        let n = fg_map_dump(fg_offcpu__counts_fd(handle), MemoryLayout<fg_offcpu_key>.stride,
+        let n = fg_map_dump(object.map("offcpu"), MemoryLayout<fg_offcpu_key>.stride,
                             MemoryLayout<fg_offcpu_value>.stride, &keys, &values, capacity)
         try ProbeError.check(Int32(clamping: n), "reading the offcpu probe's map")
         var stacks: [RawStack] = []
@@ -74,7 +71,7 @@ public final class OffCPUProbe: Probe {
                                    state: Self.stateName(k.state), waker: waker, count: v.count,
                                    python: user.python))
         }
-        let fd = fg_offcpu__stats_fd(handle)
+        let fd = object.map("stats")
         func stat(_ slot: fg_offcpu_stat) -> UInt64 { percpuSum(fd, slot.rawValue) }
         let lost = [
             LostCounter(source: "offcpu", name: "dropped_blocks", count: stat(FG_OFFCPU_COUNTS_FULL),

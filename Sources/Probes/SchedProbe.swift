@@ -5,32 +5,27 @@ import Model
 /// again, BCC's runqlat), voluntary and involuntary switches, migrations.
 public final class SchedProbe: Probe {
     public let name = ProbeName.sched
-    private var handle: OpaquePointer?
+    private var object: BPFObject?
 
     public init() {}
 
-    deinit { fg_sched__destroy(handle) }
-
     public func attach(tracker: Tracker) throws {
-        var out: OpaquePointer?
-        try ProbeError.check(fg_sched__open(tracker.handle, &out),
-                             "attaching the sched probe (sched.bpf.c on sched_switch/sched_wakeup/sched_migrate_task)")
-        handle = out
+        let object = try BPFObject("sched")
+        let what = "sched.bpf.c on sched_switch/sched_wakeup/sched_migrate_task"
+        try object.load(tracker: tracker, what)
+        try object.attach(what)
+        self.object = object
     }
 
-    public func cost() -> ProbeCost? {
-        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_sched__cost(h, $0) } }
-    }
+    public func cost() -> ProbeCost? { object?.cost() }
 
-    public func reset() throws {
-        if let handle { try ProbeError.check(fg_sched__reset(handle), "emptying the sched probe's maps") }
-    }
+    public func reset() throws { try object?.reset() }
 
     public func collect(tracker: Tracker) throws -> ProbeData {
-        guard let handle else { throw ProbeError.unavailable("sched probe was not attached") }
-        let runq = HistogramMap.array(fg_sched__runq_fd(handle), index: 0).map(LatencyHistogram.init)
+        guard let object else { throw ProbeError.unavailable("sched probe was not attached") }
+        let runq = HistogramMap.array(object.map("runq"), index: 0).map(LatencyHistogram.init)
             ?? LatencyHistogram()
-        let fd = fg_sched__stats_fd(handle)
+        let fd = object.map("stats")
         func stat(_ slot: fg_sched_stat) -> Double { Double(percpuSum(fd, slot.rawValue)) }
         var metrics: [String: Double] = [
             Metric.voluntarySwitchesTree.id: stat(FG_SCHED_VOLUNTARY),

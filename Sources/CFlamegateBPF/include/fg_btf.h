@@ -6,4 +6,9 @@
  * without BTF. Set once, before any probe is opened. */
 void fg_set_btf_path(const char *path);
 
+/* 1 when the running kernel has the BTF-enabled tracepoint `event` (its
+ * btf_trace_<event> type, as tp_btf programs need), else 0. Parses the
+ * kernel's BTF (~100 ms): callers keep the answer. */
+int fg_kernel_has_tracepoint(const char *event);
+
 #endif

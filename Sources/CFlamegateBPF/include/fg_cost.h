@@ -19,15 +19,9 @@ int fg_cost__enable(void);
 
 struct fg_tracker;
 struct fg_cpu;
-struct fg_offcpu;
-struct fg_sched;
-struct fg_io;
 struct fg_alloc;
 int fg_tracker__cost(const struct fg_tracker *p, struct fg_prog_cost *out);
 int fg_cpu__cost(const struct fg_cpu *p, struct fg_prog_cost *out);
-int fg_offcpu__cost(const struct fg_offcpu *p, struct fg_prog_cost *out);
-int fg_sched__cost(const struct fg_sched *p, struct fg_prog_cost *out);
-int fg_io__cost(const struct fg_io *p, struct fg_prog_cost *out);
 int fg_alloc__cost(const struct fg_alloc *p, struct fg_prog_cost *out);
 
 #endif

@@ -18,6 +18,9 @@ int fg_map_percpu_sum(int map_fd, uint32_t key, uint64_t *out);
 /* Looks up one element; returns 0, -ENOENT or -errno. */
 int fg_map_lookup(int map_fd, const void *key, void *value);
 
+/* Adds or replaces one element; returns 0 or -errno. */
+int fg_map_update(int map_fd, const void *key, const void *value);
+
 /* Empties a map: a hash map loses every entry, an array (per-CPU or not) is
  * zeroed. -EOPNOTSUPP for other map types. */
 int fg_map_clear(int fd);
