@@ -203,7 +203,7 @@ public final class Recorder {
         let pidSet = Set(pids.map { "-\($0)-v8.log" })
         for pid in pids { unlink(PerfMap.path(pid: pid)) }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: cwd)) ?? []
-        where name.hasPrefix("isolate-0x") && pidSet.contains { name.hasSuffix($0) } {
+        where name.hasPrefix("isolate-0x") && pidSet.contains(where: { name.hasSuffix($0) }) {
             unlink(cwd + "/" + name)
         }
     }

@@ -28,7 +28,8 @@ enum UnwindPreparation {
         defer { pclose(pipe) }
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), pipe) != nil {
-            let text = String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             if let path = libraryPath(text), !files.contains(path) { files.append(path) }
         }
         return files

@@ -74,18 +74,6 @@ public enum Capabilities {
         }
     }
 
-    /// Features each probe needs.
-    public static func requirements(of probe: ProbeName) -> [CapabilityResult.Feature] {
-        switch probe {
-        case .cpu: return [.perfCPUClock]
-        case .offcpu, .sched: return [.tpBTF]
-        case .io: return [.tpBTF, .rawSyscalls]
-        // exact mode also times anonymous mmap through the raw syscall tracepoints
-        case .alloc: return [.uprobes, .rawSyscalls]
-        case .pmu: return [.hardwarePMU]
-        }
-    }
-
     static func reason(_ feature: CapabilityResult.Feature) -> String? {
         switch feature {
         case .privileges: return privilegeProblem()
