@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Model", "Analysis", "CZlib"]),
         // writing what the renderers produce: reports, artifacts, baselines
         .target(name: "Output", dependencies: ["Analysis", "Files", "Model", "Reports"]),
-        .target(name: "Harness", dependencies: ["CFlamegateBPF", "Files", "Model", "Probes", "Symbols", "Yams"]),
+        .target(name: "Harness", dependencies: ["Analysis", "CFlamegateBPF", "Files", "Model", "Probes", "Symbols", "Yams"]),
         .executableTarget(
             name: "flamegate",
             dependencies: [

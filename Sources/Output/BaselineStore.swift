@@ -84,6 +84,29 @@ public struct BaselineStore: Sendable {
         return baseline
     }
 
+    /// Every scenario's stored baseline, read before anything runs, and what
+    /// kept any from loading. Against a base measured in the same run
+    /// (`baseMeasured`) a stored baseline only serves scenarios the base
+    /// lacks: one missing (or missing sizes) is no problem then.
+    public func loadAll(_ scenarios: [Scenario], baseMeasured: Bool) -> (baselines: [String: Baseline], problems: [BaselineError]) {
+        var loaded: [String: Baseline] = [:]
+        var problems: [BaselineError] = []
+        for scenario in scenarios {
+            do {
+                loaded[scenario.name] = try load(scenario)
+            } catch let error as BaselineError {
+                if baseMeasured {
+                    if case .missing = error { continue }
+                    if case .missingSizes = error { continue }
+                }
+                problems.append(error)
+            } catch {
+                problems.append(.corrupt(path: url(for: scenario.name).path, detail: "\(error)"))
+            }
+        }
+        return (loaded, problems)
+    }
+
     public func save(_ baseline: Baseline) throws {
         try FileSink.write(try JSONFormat.encoder().encode(baseline), to: url(for: baseline.scenario))
     }

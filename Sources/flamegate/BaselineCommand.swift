@@ -17,8 +17,8 @@ struct BaselineCommand: ParsableCommand {
         @OptionGroup var selection: ScenarioSelection
 
         func run() throws {
-            let gate = selection.gate
-            let runs = try gate.measure(try gate.loadScenarios())
+            let suite = selection.suite
+            let runs = try CLIError.map { try suite.measure(try suite.loadScenarios()) }
             let store = BaselineStore(directory: URL(fileURLWithPath: selection.baselines))
             var failed = 0
             for run in runs {

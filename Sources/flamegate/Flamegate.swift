@@ -55,3 +55,20 @@ struct CLIError: Error, CustomStringConvertible {
         self.code = code
     }
 }
+
+extension CLIError {
+    /// Runs a step of the library whose every error stops the command with
+    /// exit 2 (the machine, a scenario or baseline file, a base tree): its
+    /// message becomes the CLI's one sentence.
+    static func map<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as CLIError {
+            throw error
+        } catch let error as any EnvironmentProblem {
+            throw CLIError(error.description)
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+}

@@ -19,69 +19,30 @@ struct Run: ParsableCommand {
     @OptionGroup var reports: ReportOptions
 
     func run() throws {
-        let gate = selection.gate
-        let scenarios = try gate.loadScenarios()
+        let suite = selection.suite
+        let scenarios = try CLIError.map { try suite.loadScenarios() }
         // every baseline must be readable before anything runs
         let store = BaselineStore(directory: URL(fileURLWithPath: selection.baselines))
-        var loaded: [String: Baseline] = [:]
-        var problems: [String] = []
-        for s in scenarios {
-            do {
-                loaded[s.scenario.name] = try store.load(s.scenario)
-            } catch let error as BaselineError {
-                // against a base measured now a stored baseline only serves scenarios the base lacks
-                if base.isSet {
-                    if case .missing = error { continue }
-                    if case .missingSizes = error { continue }
-                }
-                problems.append(error.description)
-            }
-        }
-        if !problems.isEmpty { throw CLIError(problems.joined(separator: "\nflamegate: error: ")) }
+        let (stored, problems) = store.loadAll(scenarios.map(\.scenario), baseMeasured: base.isSet)
+        if !problems.isEmpty { throw CLIError(problems.map(\.description).joined(separator: "\nflamegate: error: ")) }
         var setup: BaseSetup?
         if base.isSet {
-            do {
-                setup = try BaseSetup(base, paths: selection.paths)
-            } catch {
-                throw CLIError("\(error)")
+            setup = try CLIError.map {
+                try BaseSetup(ref: base.base, directory: base.baseDir, environment: base.environment,
+                              maxRepetitions: base.maxRepetitions, paths: selection.paths)
             }
         }
         defer { setup?.remove() }
         // a stored baseline from another machine: its commit measured here, interleaved
-        let remeasured = setup == nil ? Self.remeasure(scenarios, loaded) : [:]
+        let remeasured = setup == nil ? BaseSetup.remeasure(scenarios, stored) {
+            Console.write("flamegate: warning: \($0)\n", to: STDERR_FILENO)
+        } : [:]
         defer { remeasured.values.forEach { $0.remove() } }
         let started = Date()
-        let report = RunReport(startedAt: started, environment: .current(), shard: selection.shard,
-                               scenarios: try gate.judge(scenarios, base: { setup ?? remeasured[$0.scenario.name] },
-                                                     stored: loaded))
-        try reports.finish(report, verbose: selection.verbose)
-    }
-
-    /// Scenarios whose stored baseline was measured on another kind of
-    /// machine at a commit this repository has: that commit, checked out to
-    /// be measured in pairs with the change (one worktree per commit).
-    static func remeasure(_ scenarios: [LoadedScenario], _ stored: [String: Baseline]) -> [String: BaseSetup] {
-        let here = EnvironmentFingerprint.current()
-        var trees: [String: BaseSetup] = [:]
-        var out: [String: BaseSetup] = [:]
-        for s in scenarios {
-            guard let baseline = stored[s.scenario.name], let commit = baseline.commit else { continue }
-            let differences = here.differences(from: baseline.environment)
-            guard !differences.isEmpty, BaseTree.hasCommit(commit, near: s.file) else { continue }
-            if trees[commit] == nil {
-                do {
-                    trees[commit] = try BaseSetup(commit: commit, near: s.file, note: "the stored baseline was "
-                        + "recorded on a different machine (" + differences.joined(separator: "; ") + "): its commit \(commit.prefix(12)) was measured here instead, "
-                        + "interleaved with the change")
-                } catch {
-                    let message = "flamegate: warning: \(s.scenario.name): cannot check out its baseline's commit "
-                        + "\(commit.prefix(12)): \(error); comparing with the stored baseline\n"
-                    Console.write(message, to: STDERR_FILENO)
-                    continue
-                }
-            }
-            out[s.scenario.name] = trees[commit]
+        let judged = try CLIError.map {
+            try suite.judge(scenarios, base: { setup ?? remeasured[$0.scenario.name] }, stored: stored)
         }
-        return out
+        let report = RunReport(startedAt: started, environment: .current(), shard: selection.shard, scenarios: judged)
+        try reports.finish(report, verbose: selection.verbose)
     }
 }

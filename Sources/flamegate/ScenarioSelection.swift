@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import Harness
 import Model
 
 /// Which scenarios to run and how, shared by `run` and `baseline update`.
@@ -28,7 +29,7 @@ struct ScenarioSelection: ParsableArguments {
         if let repetitions, !(2...10_000).contains(repetitions) { throw ValidationError("--repetitions \(repetitions): expected 2 to 10000") }
     }
 
-    var gate: GateRunner {
-        GateRunner(paths: paths, shard: shard.flatMap(Shard.init), repetitions: repetitions, verbose: verbose)
+    var suite: SuiteRunner {
+        SuiteRunner(paths: paths, shard: shard.flatMap(Shard.init), repetitions: repetitions, verbose: verbose)
     }
 }

@@ -1,34 +1,37 @@
 import Analysis
 import Foundation
-import Harness
 import Model
-import Reports
 
-/// What `run` and `baseline update` share: checking the machine, loading the
-/// scenarios, running them with progress.
-struct GateRunner {
+/// A suite of scenarios, as `run` and `baseline update` run it: the machine
+/// checked, the scenarios loaded (a shard of them, repetitions overridden),
+/// each measured with progress — against its base measured in the same run
+/// or its stored baseline — and judged (`PairedGate`, `ScenarioReport`).
+///
+/// Every error it throws is not the targets' fault (a target that fails is a
+/// failed scenario in the results): an `EnvironmentProblem`, a
+/// `ScenarioFileError`, or a `SuiteError` naming the scenario.
+public struct SuiteRunner {
     let paths: [String]
     let shard: Shard?
     let repetitions: Int?
     let verbose: Bool
 
-    /// Fails with exit 2 on anything that is not the targets' fault.
-    func loadScenarios() throws -> [LoadedScenario] {
-        do {
-            try Machine.prepareToRecord(verbose: verbose)
-        } catch let error as any EnvironmentProblem {
-            throw CLIError(error.description)
-        } catch {
-            throw CLIError("\(error)")
-        }
-        var scenarios: [LoadedScenario]
-        do {
-            scenarios = try ScenarioLoader.loadAll(paths)
-        } catch let error as ScenarioFileError {
-            throw CLIError(error.description)
-        } catch {
-            throw CLIError("\(error)")
-        }
+    public init(paths: [String], shard: Shard?, repetitions: Int?, verbose: Bool) {
+        self.paths = paths
+        self.shard = shard
+        self.repetitions = repetitions
+        self.verbose = verbose
+    }
+
+    /// What stopped the suite while a scenario ran, for reasons not its target's.
+    public struct SuiteError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Gets the machine ready to record and loads the scenarios.
+    public func loadScenarios() throws -> [LoadedScenario] {
+        try Machine.prepareToRecord(verbose: verbose)
+        var scenarios = try ScenarioLoader.loadAll(paths)
         if let shard { scenarios = scenarios.filter { shard.includes($0.scenario.name) } }
         if let repetitions {
             for i in scenarios.indices { scenarios[i].scenario.repetitions = repetitions }
@@ -36,15 +39,15 @@ struct GateRunner {
         return scenarios
     }
 
-    /// Runs every scenario; environment errors exit 2.
-    func measure(_ scenarios: [LoadedScenario]) throws -> [ScenarioRun] {
+    /// Runs every scenario.
+    public func measure(_ scenarios: [LoadedScenario]) throws -> [ScenarioRun] {
         try measure(scenarios, base: { _ in nil }, stored: [:]).map(\.run)
     }
 
     /// Runs every scenario, each against its base measured in the same run
     /// when `base` is given (else against its stored baseline, in `stored`),
-    /// and judges it; environment errors exit 2.
-    func judge(_ scenarios: [LoadedScenario], base: (LoadedScenario) -> BaseSetup?, stored: [String: Baseline])
+    /// and judges it.
+    public func judge(_ scenarios: [LoadedScenario], base: (LoadedScenario) -> BaseSetup?, stored: [String: Baseline])
         throws -> [ScenarioReport] {
         try measure(scenarios, base: base, stored: stored).map(\.report)
     }
@@ -73,10 +76,10 @@ struct GateRunner {
                     + (run.failure.map { ": \($0.message)" } ?? ""))
             } catch let error as any EnvironmentProblem {
                 progress.finish()
-                throw CLIError(error.description)
+                throw error
             } catch {
                 progress.finish()
-                throw CLIError("\(loaded.scenario.name): \(error)")
+                throw SuiteError(description: "\(loaded.scenario.name): \(error)")
             }
             if Interruption.shared.isSet { break }
         }

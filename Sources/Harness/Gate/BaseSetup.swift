@@ -1,10 +1,9 @@
 import Foundation
-import Harness
 import Model
 
 /// The base side of `run --base/--base-dir/--base-env`, resolved: the tree
 /// it comes from (nil: the change's own tree) and the variables it sets.
-final class BaseSetup {
+public final class BaseSetup {
     let tree: BaseTree?
     let environment: [String: String]
     let maxRepetitions: Int?
@@ -13,21 +12,24 @@ final class BaseSetup {
 
     /// A stored baseline's commit, re-measured because the baseline comes
     /// from another machine.
-    init(commit: String, near file: URL, note: String) throws {
+    public init(commit: String, near file: URL, note: String) throws {
         self.note = note
         environment = [:]
         maxRepetitions = nil
         tree = try BaseTree(ref: commit, repository: file)
     }
 
-    init(_ options: BaseOptions, paths: [String]) throws {
+    /// `run --base REF`, `--base-dir DIR` (neither: the change's own tree),
+    /// `--base-env`, `--max-repetitions`, for the scenarios at `paths`.
+    public init(ref: String?, directory: String?, environment: [String: String], maxRepetitions: Int?,
+                paths: [String]) throws {
         note = nil
-        environment = options.environment
-        maxRepetitions = options.maxRepetitions
+        self.environment = environment
+        self.maxRepetitions = maxRepetitions
         let first = URL(fileURLWithPath: paths.first ?? ".")
-        if let ref = options.base {
+        if let ref {
             tree = try BaseTree(ref: ref, repository: first)
-        } else if let dir = options.baseDir {
+        } else if let dir = directory {
             let changeRoot = BaseTree.repositoryRoot(of: first)
                 ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath()
             tree = try BaseTree(directory: dir, changeRoot: changeRoot)
@@ -37,7 +39,7 @@ final class BaseSetup {
     }
 
     /// How the reports name the base.
-    var description: String {
+    public var description: String {
         let env = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         switch (tree, env.isEmpty) {
         case let (tree?, true): return tree.description
@@ -68,5 +70,35 @@ final class BaseSetup {
         }
     }
 
-    func remove() { tree?.remove() }
+    public func remove() { tree?.remove() }
+
+    /// Scenarios whose stored baseline was measured on another kind of
+    /// machine at a commit this repository has: that commit, checked out to
+    /// be measured in pairs with the change (one worktree per commit). A
+    /// commit that cannot be checked out is `warn`ed about, and the stored
+    /// baseline serves.
+    public static func remeasure(_ scenarios: [LoadedScenario], _ stored: [String: Baseline],
+                                 warn: (String) -> Void) -> [String: BaseSetup] {
+        let here = EnvironmentFingerprint.current()
+        var trees: [String: BaseSetup] = [:]
+        var out: [String: BaseSetup] = [:]
+        for s in scenarios {
+            guard let baseline = stored[s.scenario.name], let commit = baseline.commit else { continue }
+            let differences = here.differences(from: baseline.environment)
+            guard !differences.isEmpty, BaseTree.hasCommit(commit, near: s.file) else { continue }
+            if trees[commit] == nil {
+                do {
+                    trees[commit] = try BaseSetup(commit: commit, near: s.file, note: "the stored baseline was "
+                        + "recorded on a different machine (" + differences.joined(separator: "; ") + "): its commit \(commit.prefix(12)) was measured here instead, "
+                        + "interleaved with the change")
+                } catch {
+                    warn("\(s.scenario.name): cannot check out its baseline's commit \(commit.prefix(12)): \(error); "
+                        + "comparing with the stored baseline")
+                    continue
+                }
+            }
+            out[s.scenario.name] = trees[commit]
+        }
+        return out
+    }
 }
