@@ -57,6 +57,12 @@ final class BPFObject {
         try ProbeError.check(fg_object__attach(handle), "attaching the \(name) probe (\(what))")
     }
 
+    /// `load`, then `attach`: for a probe with nothing to write into its maps between the two.
+    func start(tracker: Tracker, _ what: String) throws {
+        try load(tracker: tracker, what)
+        try attach(what)
+    }
+
     /// A map's fd; a name the program does not have is a programming error.
     func map(_ map: String) -> Int32 {
         let fd = fg_object__map_fd(handle, map)

@@ -23,9 +23,7 @@ public final class OffCPUProbe: Probe {
         try object.set("capture_wakers", captureWakers)
         if maxEntries > 0 { try object.resize("offcpu", to: maxEntries) }
         if !captureWakers { try object.leaveOut("on_wakeup") }
-        let what = "offcpu.bpf.c on sched_switch/sched_wakeup"
-        try object.load(tracker: tracker, what)
-        try object.attach(what)
+        try object.start(tracker: tracker, "offcpu.bpf.c on sched_switch/sched_wakeup")
         self.object = object
     }
 

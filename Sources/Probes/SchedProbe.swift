@@ -11,9 +11,7 @@ public final class SchedProbe: Probe {
 
     public func attach(tracker: Tracker) throws {
         let object = try BPFObject("sched")
-        let what = "sched.bpf.c on sched_switch/sched_wakeup/sched_migrate_task"
-        try object.load(tracker: tracker, what)
-        try object.attach(what)
+        try object.start(tracker: tracker, "sched.bpf.c on sched_switch/sched_wakeup/sched_migrate_task")
         self.object = object
     }
 

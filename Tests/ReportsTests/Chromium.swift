@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import Reports
 import TestSupport
 
 /// Debian's headless Chromium (installed by `make deps`) driven from the
@@ -125,16 +126,8 @@ struct PNGImage {
         var stream = z_stream()
         guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw Malformed() }
         defer { inflateEnd(&stream) }
-        var input = input, output = [UInt8](repeating: 0, count: size)
-        let status = input.withUnsafeMutableBufferPointer { i in
-            output.withUnsafeMutableBufferPointer { o in
-                stream.next_in = i.baseAddress
-                stream.avail_in = uInt(i.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = uInt(o.count)
-                return CZlib.inflate(&stream, Z_FINISH)
-            }
-        }
+        var output = [UInt8](repeating: 0, count: size)
+        let status = Gzip.pump(&stream, input, into: &output) { CZlib.inflate(&$0, Z_FINISH) }
         guard status == Z_STREAM_END, Int(stream.total_out) == size else { throw Malformed() }
         return output
     }

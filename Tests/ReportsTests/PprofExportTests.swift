@@ -177,16 +177,8 @@ enum PprofReader {
         var stream = z_stream()
         #expect(inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
         defer { inflateEnd(&stream) }
-        var input = [UInt8](data), output = [UInt8](repeating: 0, count: 1 << 20)
-        let status = input.withUnsafeMutableBufferPointer { i in
-            output.withUnsafeMutableBufferPointer { o in
-                stream.next_in = i.baseAddress
-                stream.avail_in = uInt(i.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = uInt(o.count)
-                return inflate(&stream, Z_FINISH)
-            }
-        }
+        var output = [UInt8](repeating: 0, count: 1 << 20)
+        let status = Gzip.pump(&stream, [UInt8](data), into: &output) { inflate(&$0, Z_FINISH) }
         #expect(status == Z_STREAM_END)
         return Array(output.prefix(Int(stream.total_out)))
     }

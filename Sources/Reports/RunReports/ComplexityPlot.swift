@@ -43,17 +43,21 @@ struct ComplexityPlot {
         out += "<rect class=\"fg-chart-bg\" width=\"100%\" height=\"100%\"/>\n"
         out += "<text class=\"fg-chart-title\" x=\"\(Int(Self.width / 2))\" y=\"20\" text-anchor=\"middle\">"
             + Markup.escape(title) + "</text>\n"
+        // a grid line and its label per tick: vertical ones along x, horizontal ones along y
+        func grid(_ x1: String, _ x2: String, _ y1: String, _ y2: String, label: String, at position: String) -> String {
+            "<line class=\"fg-grid\" x1=\"\(x1)\" x2=\"\(x2)\" y1=\"\(y1)\" y2=\"\(y2)\"/><text \(position)>\(label)</text>\n"
+        }
+        let (left, right) = ("\(Int(Self.left))", "\(Int(Self.width - Self.right))")
+        let (top, bottom) = ("\(Int(Self.top))", "\(Int(Self.height - Self.bottom))")
         out += x.ticks.map { t in
             let px = Markup.number(x.position(t))
-            return "<line class=\"fg-grid\" x1=\"\(px)\" x2=\"\(px)\" y1=\"\(Int(Self.top))\" "
-                + "y2=\"\(Int(Self.height - Self.bottom))\"/><text x=\"\(px)\" y=\"\(Int(Self.height - Self.bottom + 16))\" "
-                + "text-anchor=\"middle\">\(FlameUnit.grouped(UInt64(t.rounded())))</text>\n"
+            return grid(px, px, top, bottom, label: FlameUnit.grouped(UInt64(t.rounded())),
+                        at: "x=\"\(px)\" y=\"\(Int(Self.height - Self.bottom + 16))\" text-anchor=\"middle\"")
         }.joined()
         out += y.ticks.map { t in
             let py = Markup.number(y.position(t))
-            return "<line class=\"fg-grid\" x1=\"\(Int(Self.left))\" x2=\"\(Int(Self.width - Self.right))\" "
-                + "y1=\"\(py)\" y2=\"\(py)\"/><text x=\"\(Int(Self.left - 6))\" y=\"\(py)\" text-anchor=\"end\" "
-                + "dominant-baseline=\"middle\">\(Markup.escape(Formatting.seconds(t)))</text>\n"
+            return grid(left, right, py, py, label: Markup.escape(Formatting.seconds(t)),
+                        at: "x=\"\(Int(Self.left - 6))\" y=\"\(py)\" text-anchor=\"end\" dominant-baseline=\"middle\"")
         }.joined()
         out += "<text x=\"\(Int((Self.left + Self.width - Self.right) / 2))\" y=\"\(Int(Self.height - 14))\" "
             + "text-anchor=\"middle\">size (log scale)</text>\n"

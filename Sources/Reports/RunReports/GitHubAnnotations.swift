@@ -57,19 +57,10 @@ public struct GitHubAnnotations: RunReportRenderer {
     /// A property value: as `data`, plus `:` and `,`.
     static func property(_ text: String) -> String { escape(text, also: [":", ","]) }
 
-    /// Works on Unicode scalars, so a CR LF pair (one Swift `Character`) is encoded as two.
+    /// `%`, CR and LF, and the `also` characters, percent-encoded.
     private static func escape(_ text: String, also: Set<Unicode.Scalar>) -> String {
-        var out = ""
-        for c in text.unicodeScalars {
-            switch c {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            case ":" where also.contains(c): out += "%3A"
-            case "," where also.contains(c): out += "%2C"
-            default: out.unicodeScalars.append(c)
-            }
+        PercentEncoding.encode(text) { c in
+            c == "%" || c == "\r" || c == "\n" || also.contains(c) ? PercentEncoding.code(c) : nil
         }
-        return out
     }
 }

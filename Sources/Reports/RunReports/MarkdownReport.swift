@@ -229,17 +229,13 @@ public struct MarkdownReport: RunReportRenderer {
     /// A link destination inside `<…>`: the characters that would end it or
     /// break the line percent-encoded.
     static func linkTarget(_ url: String) -> String {
-        var out = ""
-        for c in url.unicodeScalars {
+        PercentEncoding.encode(url) { c in
             switch c {
-            case "<": out += "%3C"
-            case ">": out += "%3E"
-            case " ": out += "%20"
-            case "\n", "\r": break
-            default: out.unicodeScalars.append(c)
+            case "<", ">", " ": return PercentEncoding.code(c)
+            case "\n", "\r": return ""
+            default: return nil
             }
         }
-        return out
     }
 
     /// Text inside an HTML element such as `<summary>`.
