@@ -9,7 +9,7 @@ import Darwin
 /// Baseline against current for one positive metric (wall time, CPU time, p99
 /// latency, …): how large the change is, how sure we are, and the verdict.
 ///
-/// The method, and why (DESIGN.md, "Statistics"):
+/// The method, and why (TheGate.md in the documentation catalog tells it to users):
 /// - It works on log(value), so a change is a ratio: 2× slower and 2× faster
 ///   are the same distance from 1, and thresholds read as percentages.
 /// - The ratio is exp of the ``HodgesLehmann`` shift of the logs, robust to the

@@ -3,8 +3,8 @@ import Model
 import Probes
 
 /// The tracker and the probes of one recording session, opened, loaded and
-/// attached once and reused by every run whose settings are the same (issue
-/// #11): per run only the maps are emptied and the new process tree tracked.
+/// attached once and reused by every run whose settings are the same: per
+/// run only the maps are emptied and the new process tree tracked.
 /// Opening and closing costs tens of milliseconds per probe (a uprobe's
 /// detach waits for an SRCU grace period, 0.1–0.2 s each on a small VM),
 /// which repetitions of a scenario used to pay every time.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The alloc probe's comparable metrics (issue #5).
+/// The alloc probe's comparable metrics.
 extension Metric {
     /// Gated, exactly: any rise beyond `thresholds.leaked_bytes` (default 0) is a regression.
     public static let leakedBytes = Metric(

@@ -1,4 +1,4 @@
-/// What the alloc probe found in one recording (issue #5): totals per
+/// What the alloc probe found in one recording: totals per
 /// allocator function, a log2 size histogram, the heaviest allocating stacks,
 /// and what was still allocated when its process ended — the program's leak
 /// candidates, with the C/C++ runtime's one-time allocations kept apart.

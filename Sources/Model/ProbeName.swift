@@ -1,4 +1,4 @@
-/// The probes of DESIGN.md, by the names users write in `--probes` and scenarios.
+/// The probes (see `ProbeRegistry` in Harness), by the names users write in `--probes` and scenarios.
 public enum ProbeName: String, CaseIterable, Codable, Sendable, Comparable {
     case cpu, offcpu, alloc, io, sched, pmu
 

@@ -297,7 +297,7 @@ public enum Enforcement: String, Codable, Sendable {
     case fail, warn, off
 }
 
-/// `thresholds:` — the τ of each metric (see DESIGN "Statistics").
+/// `thresholds:` — the τ of each metric (the statistics and their reasons: TheGate.md in the documentation catalog).
 public struct Thresholds: Codable, Sendable, Equatable {
     public var wallTime: Double
     public var cpuTime: Double

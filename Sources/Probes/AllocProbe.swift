@@ -1,7 +1,7 @@
 import CFlamegateBPF
 import Model
 
-/// Allocations of the tracked tree (issue #5), after BCC's memleak: every
+/// Allocations of the tracked tree, after BCC's memleak: every
 /// live allocation by address with its size, stack and time, and weighted
 /// totals by stack, allocator function and log2 size. Exact mode puts uprobes
 /// on the allocator itself; sampled mode on the preloaded sampling shim's

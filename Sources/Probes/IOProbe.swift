@@ -8,7 +8,7 @@ import Model
 /// syscalls.
 public final class IOProbe: Probe {
     public let name = ProbeName.io
-    /// The syscalls timed (issue #4).
+    /// The syscalls timed.
     public static let syscalls = ["read", "write", "pread64", "pwrite64", "fsync", "fdatasync", "openat", "connect",
                                   "accept4", "recvfrom", "sendto", "poll", "ppoll", "epoll_wait", "futex",
                                   "nanosleep", "clock_nanosleep"]

@@ -2,7 +2,7 @@ import Model
 import Testing
 @testable import Analysis
 
-/// The detectors on hand-made measurements (issue #7).
+/// The detectors on hand-made measurements.
 @Suite struct DetectorTests {
     static func run(metrics: [String: Double], threads: [ThreadTime] = [], functions: [FunctionSamples] = [],
                     samples: UInt64 = 100) -> RunMeasurement {

@@ -2,7 +2,7 @@ import Model
 import Testing
 @testable import Analysis
 
-/// Leaked bytes are gated exactly (issue #5): zero is a value, not an error.
+/// Leaked bytes are gated exactly: zero is a value, not an error.
 @Suite struct ExactComparisonTests {
     static let mebibyte = Double(1 << 20)
 

@@ -2,7 +2,7 @@ import Model
 import Testing
 @testable import Analysis
 
-/// Memory held while running, freed at exit or not (issue 15, item 1).
+/// Memory held while running, freed at exit or not.
 @Suite struct GrowthDetectorTests {
     static func size(_ heights: [Double], path: String, calls: Double = 400) -> SizeResult {
         let runs = heights.map { h in

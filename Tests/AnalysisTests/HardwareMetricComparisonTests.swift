@@ -3,7 +3,7 @@ import Testing
 @testable import Analysis
 
 /// IPC and the other pmu metrics in the verdict, and how a machine without a
-/// PMU comes out (issue #6).
+/// PMU comes out.
 @Suite struct HardwareMetricComparisonTests {
     static let noPMU = "hardware PMU unavailable: no PMU device in /sys/bus/event_source/devices"
 

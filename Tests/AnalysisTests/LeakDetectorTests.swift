@@ -2,7 +2,7 @@ import Model
 import Testing
 @testable import Analysis
 
-/// The finding of a new leak names the allocating function and its path (issue #5).
+/// The finding of a new leak names the allocating function and its path.
 @Suite struct LeakDetectorTests {
     static func size(_ leaked: Double, path: String) -> SizeResult {
         let runs = (0..<4).map { _ in

@@ -95,7 +95,7 @@ import Testing
         // 30% slower on every run, but with 3 runs per side the smallest possible
         // two-sided p is 2/C(6,3) = 0.1 ≥ α while the interval lies wholly above
         // 1 + τ: not provable, yet not a pass either, so inconclusive. This is
-        // why DESIGN.md asks for at least 10 repetitions.
+        // why scenarios default to 10 repetitions.
         // python3 -c "from cmp import cmp; print(cmp([100.0,101.0,99.0],[130.0,131.0,129.0]))"
         let result = try ScalarComparison.compare(baseline: [100, 101, 99], current: [130, 131, 129])
         expectMatches(result, ratio: 1.3, lower: 1.2871287128712865, upper: 1.313131313131313, p: 0.1)

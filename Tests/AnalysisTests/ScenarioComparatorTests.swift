@@ -2,7 +2,7 @@ import Model
 import Testing
 @testable import Analysis
 
-/// The per-scenario comparison rules (issue #3, item 4).
+/// The per-scenario comparison rules.
 @Suite struct ScenarioComparatorTests {
     /// Runs with a wall time and two functions whose inclusive samples are given per run.
     static func size(walls: [Double], hot: [UInt64], other: [UInt64], size: Int? = nil) -> SizeResult {
@@ -187,7 +187,7 @@ import Testing
                                            thresholds: Thresholds())
         #expect(c.functions.first { $0.name == "hot" }?.verdict != .regressed)
         #expect(c.verdict != .regressed)
-        // issue #11: a loop that swings ±25% from run to run says nothing at a 5% threshold,
+        // a loop that swings ±25% from run to run says nothing at a 5% threshold,
         // even when its median moved 15%
         let noisy = Self.jitter.map { 1 + $0 * 50 }
         var swinging = runs(wall: 1.12, calibration: 0.0115)

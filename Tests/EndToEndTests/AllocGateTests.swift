@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// A leak fails the gate and is named (issue #5).
+/// A leak fails the gate and is named.
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
 struct AllocGateTests {
     @Test func newLeakRegressesTheScenarioAndNamesTheCallPath() throws {

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Nothing of flamegate stays loaded, however it ends, and no target holds
-/// one of its BPF or perf descriptors (issue #11).
+/// one of its BPF or perf descriptors.
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built && Privileges.hasCommand("bpftool"),
                              "needs root, bpftool and the built binary"))
 struct CleanupTests {

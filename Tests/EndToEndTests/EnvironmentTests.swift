@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// What a user without the needed rights or kernel features sees (issue #2).
+/// What a user without the needed rights or kernel features sees.
 @Suite(.enabled(if: Privileges.isRoot && CLI.built, "needs root (to drop privileges) and the built binary"))
 struct EnvironmentTests {
     @Test func notRootIsOneSentenceAndExitTwo() throws {

@@ -5,7 +5,7 @@ import Reports
 import Testing
 import TestSupport
 
-/// `flamegate run`, `baseline update`, `compare`, `merge` end to end (issue #3).
+/// `flamegate run`, `baseline update`, `compare`, `merge` end to end.
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
 struct GateCommandTests {
     /// A scratch copy of the slowdown scenario with its target, measured
@@ -34,7 +34,7 @@ struct GateCommandTests {
     /// the same run (`--base-env`): SLOWDOWN=10 makes the whole program 8%
     /// slower against a 5% threshold. Against a stored baseline half a minute
     /// old the same program drifted by 1-2% on a shared VM, and up to +30%
-    /// when a neighbour was busy (issue #11), so the small change is judged
+    /// when a neighbour was busy, so the small change is judged
     /// in pairs, where the drift touches both sides; the stored baseline is
     /// checked with a change no drift explains (SLOWDOWN=60: +48%).
     @Test func tenPercentSlowerHotFunctionIsNamedAndFailsTheGate() throws {

@@ -16,7 +16,7 @@ enum DoctorPMU {
     }()
 }
 
-/// A machine without a hardware PMU, end to end (issue #6): doctor says why,
+/// A machine without a hardware PMU, end to end: doctor says why,
 /// results, baselines and every report list each hardware metric as
 /// unavailable with that reason and never as a number, and an IPC threshold
 /// is "not evaluated" and keeps its scenario from passing.

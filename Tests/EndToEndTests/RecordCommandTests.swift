@@ -4,7 +4,7 @@ import Reports
 import Testing
 import TestSupport
 
-/// `flamegate record` end to end (issue #2).
+/// `flamegate record` end to end.
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built, "needs root and the built binary"))
 struct RecordCommandTests {
     @Test func writesFoldedStacksJSONAndASummary() throws {
@@ -132,7 +132,7 @@ struct RecordCommandTests {
         #expect(r.stderr.split(separator: "\n").count == 1, "one clear line: \(r.stderr)")
     }
 
-    /// Without a PMU the pmu probe only degrades beside others (issue #6): alone, nothing can run.
+    /// Without a PMU the pmu probe only degrades beside others: alone, nothing can run.
     @Test func noRunnableProbeNamedExplicitlyExitsTwo() throws {
         let r = try CLI.run(["record", "--probes", "pmu", "--", "/bin/true"])
         if let why = DoctorPMU.unavailable {

@@ -5,7 +5,7 @@ import Reports
 import Testing
 import TestSupport
 
-/// The bundled suite of the reference article's five regressions (issue #7),
+/// The bundled suite of the reference article's five regressions,
 /// as `make demo` runs it: each variant against the good variant measured in
 /// the same run (`--base-env VARIANT=good`, pairs interleaved), so no baseline
 /// from another machine or another minute is involved. Every bad variant

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Every probe but pmu works where tracefs is not mounted (issue #11): the
+/// Every probe but pmu works where tracefs is not mounted: the
 /// test runs flamegate in a private mount namespace with tracefs unmounted,
 /// whatever the machine itself has mounted (make test mounts it for bpftrace).
 @Suite(.serialized, .enabled(if: Privileges.isRoot && CLI.built && Privileges.hasCommand("unshare"),

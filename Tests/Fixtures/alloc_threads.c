@@ -1,4 +1,4 @@
-/* The alloc probe's hard cases (issue #5): a producer thread allocates and a
+/* The alloc probe's hard cases: a producer thread allocates and a
  * consumer thread frees (frees from other threads); a block grows through a
  * realloc chain and stays (only its final size is outstanding); a forked
  * child leaks 2 MiB of its own in child_leak() and frees, in the child, a

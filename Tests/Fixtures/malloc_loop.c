@@ -1,4 +1,4 @@
-/* The alloc probe's overhead benchmark (issue #5): PAIRS malloc/free pairs of
+/* The alloc probe's overhead benchmark: PAIRS malloc/free pairs of
  * small, varied sizes, timed inside the program (`work_seconds`), then LEAKS
  * 1 MiB buffers that are never freed, so a run also shows whether a mode
  * still finds them. Usage: malloc_loop PAIRS LEAKS */

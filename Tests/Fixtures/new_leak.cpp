@@ -1,4 +1,4 @@
-// The alloc probe's C++ target (issue #5): alloc_pixels() gets 1 MiB with
+// The alloc probe's C++ target: alloc_pixels() gets 1 MiB with
 // operator new[] per call and the caller never deletes it; std::vector and
 // std::string churn in between (allocated and freed through operator new
 // and delete). Usage: new_leak CALLS

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 @testable import Harness
 
-/// Where the alloc probe attaches, decided before the target starts (issue #5).
+/// Where the alloc probe attaches, decided before the target starts.
 @Suite struct AllocPlannerTests {
     static let target = LaunchSpec(command: ["/bin/true"])
 

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Harness
 
-/// `thresholds.ipc`: whether the scenario set it, through files and results (issue #6).
+/// `thresholds.ipc`: whether the scenario set it, through files and results.
 @Suite struct IPCThresholdTests {
     func load(_ yaml: String) throws -> Scenario {
         let url = TestPaths.temporaryDirectory("ipc").appendingPathComponent("s.yaml")

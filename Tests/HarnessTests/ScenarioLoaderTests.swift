@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Harness
 
-/// Scenario files: every key of DESIGN.md, and errors with file:line:column (issue #3).
+/// Scenario files: every key of the schema (Scenarios.md), and errors with file:line:column.
 @Suite struct ScenarioLoaderTests {
     func write(_ yaml: String, name: String = "s.yaml") throws -> URL {
         let url = TestPaths.temporaryDirectory("scenario").appendingPathComponent(name)

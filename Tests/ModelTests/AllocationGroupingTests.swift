@@ -1,7 +1,7 @@
 import Testing
 @testable import Model
 
-/// Leak candidates from outstanding allocations (issue #5): the call path,
+/// Leak candidates from outstanding allocations: the call path,
 /// bytes per call, and the runtime's one-time allocations kept apart.
 @Suite struct AllocationGroupingTests {
     static func f(_ name: String, _ module: String = "app") -> Frame {

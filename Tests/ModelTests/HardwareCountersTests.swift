@@ -1,7 +1,7 @@
 import Model
 import Testing
 
-/// Counter maths of the pmu probe from recorded read(2) values (issue #6).
+/// Counter maths of the pmu probe from recorded read(2) values.
 @Suite struct HardwareCountersTests {
     /// {value, time_enabled, time_running} as read from the events.
     static func read(_ value: UInt64, enabled: UInt64, running: UInt64) -> CounterReading {

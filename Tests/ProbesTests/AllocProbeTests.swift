@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 @testable import Harness
 
-/// The alloc probe against small real programs (issue #5).
+/// The alloc probe against small real programs.
 @Suite(.serialized, .enabled(if: Privileges.isRoot, "needs root to load BPF programs (CI runs as root)"))
 struct AllocProbeTests {
     static let mebibyte = Double(1 << 20)

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Harness
 
-/// The cpu probe against small real programs (issue #2 acceptance).
+/// The cpu probe against small real programs.
 @Suite(.serialized, .enabled(if: Privileges.isRoot, "needs root to load BPF programs (CI runs as root)"))
 struct CPUProfileTests {
     @Test func knownThreeToOneSplit() throws {

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Harness
 
-/// Launching, timeouts and exit statuses (issue #2, item 2).
+/// Launching, timeouts and exit statuses.
 @Suite(.serialized, .enabled(if: Privileges.isRoot, "needs root to load BPF programs (CI runs as root)"))
 struct LaunchTests {
     @Test func timeoutKillsTheWholeTree() throws {

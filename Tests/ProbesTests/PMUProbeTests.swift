@@ -14,7 +14,7 @@ enum HardwarePMU {
     }
 }
 
-/// The pmu probe's counting on real process trees (issue #6).
+/// The pmu probe's counting on real process trees.
 @Suite(.serialized, .enabled(if: Privileges.isRoot, "needs root to track the target (CI runs as root)"))
 struct PMUProbeTests {
     /// Runs `command` held before exec under `probe`, like the recorder does.

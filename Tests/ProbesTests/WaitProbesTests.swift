@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Harness
 
-/// The offcpu, sched and io probes against small real programs (issue #4).
+/// The offcpu, sched and io probes against small real programs.
 @Suite(.serialized, .enabled(if: Privileges.isRoot, "needs root to load BPF programs (CI runs as root)"))
 struct WaitProbesTests {
     static func record(_ command: [String], probes: [ProbeName]) throws -> Recording {

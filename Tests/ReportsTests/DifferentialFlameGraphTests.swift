@@ -3,7 +3,7 @@ import Model
 import Testing
 @testable import Reports
 
-/// Differential flame graphs (issue 8): colours by the change of each frame's
+/// Differential flame graphs: colours by the change of each frame's
 /// normalised share; red grew, blue shrank, white unchanged.
 @Suite struct DifferentialFlameGraphTests {
     static let graph = FlameGraph(title: "CPU change", unit: FlameUnit(unit: .samples))

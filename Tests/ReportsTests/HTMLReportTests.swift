@@ -5,7 +5,7 @@ import Testing
 @testable import Reports
 
 /// The HTML reports, read as text: self-contained, headings that nest,
-/// accessible charts, and every part issue 8 asks for. The browser tests
+/// accessible charts, and every part a reviewer reads. The browser tests
 /// (BrowserTests) load the same pages in Chromium.
 @Suite struct HTMLReportTests {
     static let html = HTMLReport().render(ProfileFixture.runReport())

@@ -4,7 +4,7 @@ import Model
 import Testing
 @testable import Reports
 
-/// How reports show metrics a machine could not measure (issue #6): gated ones
+/// How reports show metrics a machine could not measure: gated ones
 /// as "not evaluated" rows, the informational rest in one notice per reason.
 @Suite struct UnavailableMetricsTests {
     static let noPMU = "hardware PMU unavailable: no PMU device"

@@ -6,12 +6,12 @@ Rows: a CPU-bound target alone vs under `flamegate record` at 99 Hz and
 configuration alike; the target's own work time (measured inside it) is
 compared, so flamegate's start-up and symbolization do not count as overhead
 on the target (they are reported in their own column). Plus symbolization
-speed, and the alloc probe (issue #5): a loop of malloc/free pairs alone,
+speed, and the alloc probe: a loop of malloc/free pairs alone,
 traced exactly, sampled, and under bpftrace merely counting the calls, as
 ratios to the loop alone. Writes a Markdown table to .output/bench.md and
 prints it.
 
-Fixed cost (issue #11): flamegate's own wall time per repetition, from a
+Fixed cost: flamegate's own wall time per repetition, from a
 scenario of `/bin/true` run 2 and 2+FIXED_RUNS times (every probe on; the
 difference divided by FIXED_RUNS), beside one `bpftrace` profile and one
 `perf record` of the same command.

@@ -1,7 +1,7 @@
 import Model
 
 /// The verdict for a counted metric gated with an absolute allowance: leaked
-/// bytes (issue #5; DESIGN "leaked bytes exact").
+/// bytes.
 ///
 /// Why not the two-gate ratio rule of ``ScalarComparison``: a ratio of zero
 /// leaked bytes is undefined, and an exact count needs no test to see through

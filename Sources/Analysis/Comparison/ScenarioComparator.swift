@@ -23,7 +23,7 @@ public enum ScenarioComparator {
     }
 
 
-    /// Test rules for functions (DESIGN "Statistics").
+    /// Test rules for functions (TheGate.md, "How the verdict is reached").
     public static let minimumSamples: UInt64 = 20
     /// A function's share of one run is a binomial proportion, which the
     /// t-tests treat as roughly normal only from about 5 expected samples
@@ -178,7 +178,7 @@ public enum ScenarioComparator {
     /// move: when the calibration ratio's 95% CI is wider than 2τ. On a noisy
     /// host the loop read 11-19 ms from one run to the next (CI [1.034, 1.219])
     /// while the program it stood for varied by 2%, and its median ratio of
-    /// 1.12 turned a real 8% regression INCONCLUSIVE (issue #11).
+    /// 1.12 turned a real 8% regression INCONCLUSIVE.
     static func machineFactor(_ metrics: [MetricComparison], size: Int?, tau: Double) -> Double {
         guard let c = metrics.named(Metric.calibration.id, size: size),
               let now = c.currentMedian, let before = c.baselineMedian, before > 0,

@@ -1,6 +1,6 @@
 import Model
 
-/// A new leak (issue #5): the leaked-bytes comparison came out REGRESSED. The
+/// A new leak: the leaked-bytes comparison came out REGRESSED. The
 /// finding names the allocating function and its call path — the one whose
 /// leak per run grew the most (`RunMeasurement.leaks`, see `ExactComparison`).
 public enum LeakDetector {
