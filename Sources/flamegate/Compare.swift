@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Model
+import Output
 
 /// `flamegate compare OLD.json NEW.json`: judge saved results without rerunning.
 struct Compare: ParsableCommand {
@@ -20,11 +21,8 @@ struct Compare: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let report: RunReport
-        do {
-            report = try ResultsFiles.compare(old: (old, loadReport(old)), new: (new, loadReport(new)))
-        } catch let error as ResultsError {
-            throw CLIError(error.description)
+        let report = try CLIError.map {
+            try ResultsFiles.compare(old: (old, ResultsFile.read(old)), new: (new, ResultsFile.read(new)))
         }
         try reports.finish(report, verbose: verbose)
     }

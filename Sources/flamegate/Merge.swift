@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Model
+import Output
 
 /// `flamegate merge FILES...`: one verdict from the results of `--shard` jobs.
 struct Merge: ParsableCommand {
@@ -21,13 +22,7 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        let parts = try files.map { ($0, try loadReport($0)) }
-        let report: RunReport
-        do {
-            report = try ResultsFiles.merge(parts)
-        } catch let error as ResultsError {
-            throw CLIError(error.description)
-        }
+        let report = try CLIError.map { try ResultsFiles.merge(try files.map { ($0, try ResultsFile.read($0)) }) }
         try reports.finish(report, verbose: verbose)
     }
 }

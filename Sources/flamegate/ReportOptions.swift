@@ -55,68 +55,19 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-    /// Emits the reports and exits with the verdict's code; a report that
+    /// Writes the reports and exits with the verdict's code; a report that
     /// cannot be written exits 2, like every other environment error.
     func finish(_ report: RunReport, verbose: Bool) throws -> Never {
-        let code: Int32
+        let environment = ProcessInfo.processInfo.environment
+        let destinations = ReportDestinations(
+            json: json, junit: junit, markdown: markdown, output: output, reportURL: reportURL,
+            color: !noColor && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil,
+            verbose: verbose, environment: environment)
         do {
-            code = try emit(report, verbose: verbose)
+            try destinations.write(report) { print($0, terminator: "") }
         } catch {
             throw CLIError("writing reports: \(error)")
         }
-        throw ExitCode(code)
-    }
-
-    /// Prints the terminal report, writes the requested files, returns the exit code.
-    func emit(_ report: RunReport, verbose: Bool) throws -> Int32 {
-        let color = !noColor && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        print(TerminalReport(color: color, verbose: verbose).render(report), terminator: "")
-        if let json {
-            try FileSink.write(try JSONFormat.encoder().encode(report), to: URL(fileURLWithPath: json))
-        }
-        if let junit {
-            try FileSink.write(JUnitReport().render(report), to: URL(fileURLWithPath: junit))
-        }
-        if let output {
-            _ = try ArtifactWriter.writeRun(report, to: URL(fileURLWithPath: output))
-        }
-        if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
-            print(GitHubAnnotations().render(report), terminator: "")
-        }
-        let markdownText = MarkdownReport(htmlReportURL: reportURL).render(report)
-        if let markdown {
-            try FileSink.write(markdownText, to: URL(fileURLWithPath: markdown))
-        }
-        if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-            try append(markdownText, to: summary)
-        }
-        return report.exitCode(failOnInconclusive: failOnInconclusive)
-    }
-
-    private func append(_ text: String, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw ValidationError("GITHUB_STEP_SUMMARY=\(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        let data = Array(text.utf8)
-        _ = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-    }
-}
-
-/// Reads a results file written by `--json`.
-func loadReport(_ path: String) throws -> RunReport {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CLIError("\(path): cannot read the results file")
-    }
-    do {
-        try ResultsFiles.checkVersion(data, file: path)
-    } catch let error as ResultsError {
-        throw CLIError(error.description)
-    } catch {}
-    do {
-        return try JSONFormat.decoder().decode(RunReport.self, from: data)
-    } catch {
-        throw CLIError("\(path): not a flamegate results file (written by `flamegate run --json`): \(error)")
+        throw ExitCode(report.exitCode(failOnInconclusive: failOnInconclusive))
     }
 }

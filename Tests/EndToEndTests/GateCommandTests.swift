@@ -129,6 +129,19 @@ struct GateErrorTests {
         #expect(!FileManager.default.fileExists(atPath: json))
     }
 
+    @Test func unreadableOrForeignResultsFilesExitTwoNamingTheFile() throws {
+        let dir = TestPaths.temporaryDirectory("bad-results")
+        let missing = dir.appendingPathComponent("missing.json").path
+        let merged = try CLI.run(["merge", missing])
+        #expect(merged.status == 2)
+        #expect(merged.stderr.contains("flamegate: error: \(missing): cannot read the results file"), "\(merged.stderr)")
+        let foreign = dir.appendingPathComponent("package.json")
+        try #"{"name": "left-pad"}"#.write(to: foreign, atomically: true, encoding: .utf8)
+        let compared = try CLI.run(["compare", foreign.path, foreign.path])
+        #expect(compared.status == 2)
+        #expect(compared.stderr.contains("\(foreign.path): not a flamegate results file"), "\(compared.stderr)")
+    }
+
     @Test func unknownKeyExitsTwo() throws {
         let dir = TestPaths.temporaryDirectory("unknown-key")
         let file = try scenario("name: x\nrun: {command: [/bin/true]}\nrepetitons: 3\n", in: dir)
