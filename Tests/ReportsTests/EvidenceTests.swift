@@ -55,6 +55,19 @@ import Testing
         #expect(Evidence.summary(RunReportFixture.noBaseline()) == "not compared with a baseline")
     }
 
+    /// A scenario left undecided on many items: the line names the gated
+    /// metrics, then the functions that moved most, and counts the rest.
+    @Test func aSummaryNamesThreeItemsAndCountsTheRest() {
+        var scenario = RunReportFixture.inconclusive()
+        scenario.comparison?.functions = (1...5).map { i in
+            RunReportFixture.function("f\(i)", "app", 10, 10 + Double(6 - i), 0.01, 0.012, p: 0.04,
+                                      adjusted: 0.2, .inconclusive)
+        }
+        #expect(Evidence.summary(scenario, prefixed: false)
+            == "wall_time (size 1000) ratio 1.040 [0.990, 1.090]; ipc (size 1000): unavailable: no PMU; "
+            + "function `f1` +5.0 pp, +2.0 ms/run; and 4 more")
+    }
+
     @Test func headlineWallTimeIsTheWorstSize() {
         let headline = Evidence.headlineWallTime(RunReportFixture.inconclusive().comparison)
         #expect(headline?.size == 1000)

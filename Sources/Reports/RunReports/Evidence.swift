@@ -174,8 +174,16 @@ enum Evidence {
             .map(metricItem)
             + comparison.functions.filter { $0.verdict == verdict }.map(functionItem)
         guard !items.isEmpty else { return shown != nil ? "" : verdict.rawValue }
-        return (prefixed ? verdict.rawValue + ": " : "") + items.joined(separator: "; ")
+        // the gated metrics, then the functions that moved most: every report lists the rest
+        // in its details, and a line naming dozens of undecided items hides the few that matter
+        let named = items.prefix(summaryItems)
+        let rest = items.count - named.count
+        return (prefixed ? verdict.rawValue + ": " : "") + named.joined(separator: "; ")
+            + (rest > 0 ? "; and \(rest) more" : "")
     }
+
+    /// The most metrics and functions one summary line names.
+    static let summaryItems = 3
 
     /// `wall_time ratio 1.103 [1.082, 1.125]`, or the metric's note.
     static func metricItem(_ m: MetricComparison) -> String {
