@@ -36,22 +36,40 @@ extension Frame {
 
     /// A function of an interpreted or JIT-compiled script: the code a
     /// script's author wrote, named before the interpreter's own functions.
-    public var isScriptCode: Bool { Self.isScriptModule(module) }
+    /// The interpreter's frozen modules (`<frozen importlib._bootstrap>`)
+    /// are its own machinery, not the script's.
+    public var isScriptCode: Bool { Self.isScript(name: name, module: module) }
 
     public static func isScriptModule(_ module: String) -> Bool {
         module == pythonModule || module == javaScriptModule
     }
 
+    /// `isScriptCode` of a function known by name and module (`FunctionSamples`).
+    public static func isScript(name: String, module: String) -> Bool {
+        isScriptModule(module) && !name.contains(" (<frozen ")
+    }
+
     /// A folded frame name of a script's function, as `PythonFrames` and
-    /// `PerfMap` write them: `dedupe (app.py:12)`, `dedupe (app.py)`,
-    /// `fib (hot.js:3)` (for profiles that keep names only).
+    /// `PerfMap` write them (for profiles that keep names only): `dedupe
+    /// (app.py:12)`, `dedupe (app.py)`, `fib (hot.js:3)`, `main
+    /// (lsb_release:40)` (a script without an extension: a file and line),
+    /// `<module> (<string>:1)` (`python -c`). The same frames as
+    /// `isScriptCode`: not the interpreter's frozen modules, nor a native
+    /// name that happens to end in parentheses.
     public static func looksLikeScriptFrame(_ name: String) -> Bool {
         guard name.hasSuffix(")"), let open = name.range(of: " (", options: .backwards) else { return false }
         var place = name[open.upperBound..<name.index(before: name.endIndex)]
-        if let colon = place.lastIndex(of: ":"), place[place.index(after: colon)...].allSatisfy(\.isNumber) {
+        var numbered = false
+        if let colon = place.lastIndex(of: ":"), place.index(after: colon) < place.endIndex,
+           place[place.index(after: colon)...].allSatisfy(\.isNumber) {
             place = place[..<colon]
+            numbered = true
         }
-        return [".py", ".js", ".mjs", ".cjs"].contains { place.hasSuffix($0) } && !place.contains("/")
+        guard !place.isEmpty, !place.contains("/"), !place.hasPrefix("<frozen ") else { return false }
+        if [".py", ".js", ".mjs", ".cjs"].contains(where: { place.hasSuffix($0) }) { return true }
+        // without a script's extension only a file and line: `(std::function)` is not one
+        return numbered && !place.contains(" ") && !place.contains("(") && !place.contains(":")
+            || numbered && place.hasPrefix("<") && place.hasSuffix(">")
     }
 
     /// Entry frames every stack of a program or thread passes through. Their

@@ -404,6 +404,18 @@ import Testing
         #expect(!Frame.looksLikeScriptFrame("operator() (std::function)"))
         #expect(!Frame.looksLikeScriptFrame("<module> (<frozen importlib._bootstrap>:1)"))
         #expect(!Frame.looksLikeScriptFrame("list_contains"))
+        // a Debian tool is a script without an extension; `python -c` runs `<string>`
+        #expect(Frame.looksLikeScriptFrame("main (lsb_release:40)"))
+        #expect(Frame.looksLikeScriptFrame("<module> (<string>:1)"))
+        #expect(!Frame.looksLikeScriptFrame("foo(void (*)(int))"))
+        #expect(!Frame.looksLikeScriptFrame("f (a b:3)"))
+        #expect(!Frame.looksLikeScriptFrame("g (std::map:3)"))
+    }
+
+    @Test func frozenModulesAreTheInterpretersNotTheScripts() {
+        #expect(!Frame.isScript(name: "_find_and_load (<frozen importlib._bootstrap>:1165)", module: Frame.pythonModule))
+        #expect(Frame.isScript(name: "main (lsb_release:40)", module: Frame.pythonModule))
+        #expect(!Frame.isScript(name: "main (lsb_release:40)", module: "lsb_release"))
     }
 
     @Test func anAllocationIsChargedToTheScriptFunctionThatMadeIt() {

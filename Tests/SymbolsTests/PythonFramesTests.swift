@@ -17,6 +17,23 @@ import Testing
         #expect(PythonFrames.frame(name: "", file: "x.py", line: 0).resolved == false)
     }
 
+    /// The two ways of telling a script's frame — by its module, by the shape
+    /// of its folded name — agree on every frame this module writes (a file
+    /// without an extension needs its line to be told by shape).
+    @Test func aScriptFrameIsOneByModuleAndByName() {
+        let files = ["/srv/app.py", "/usr/bin/lsb_release", "<string>", "<stdin>", "<frozen importlib._bootstrap>",
+                     "/usr/lib/python3.11/functools.py", "/opt/tool:v2/run.py"]
+        for file in files {
+            for line in [1, 812] {
+                let f = PythonFrames.frame(name: "Cache.get", file: file, line: line)
+                #expect(f.isScriptCode == Frame.looksLikeScriptFrame(f.name), "\(f.name)")
+                #expect(f.isScriptCode == !file.hasPrefix("<frozen"), "\(f.name)")
+            }
+        }
+        let js = PerfMap.frame("JS:*fib /app/hot.js:3:13")
+        #expect(js.isScriptCode && Frame.looksLikeScriptFrame(js.name), "\(js.name)")
+    }
+
     @Test func eachRunGoesAboveItsEvaluationLoopFrame() {
         // <module> → main run in the outer C call; a callback entered from C
         // (sorted's key) runs in the inner one

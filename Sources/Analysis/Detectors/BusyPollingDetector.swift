@@ -84,7 +84,7 @@ public enum BusyPollingDetector {
 
     public static func detect(_ size: SizeResult, before: SizeResult? = nil, policy: Enforcement) -> [Finding] {
         guard policy != .off, let profile = size.cpuProfile else { return [] }
-        let scripts = Set(size.runs.flatMap(\.functions).filter { Frame.isScriptModule($0.module) }.map(\.name))
+        let scripts = Set(size.runs.flatMap(\.functions).filter { Frame.isScript(name: $0.name, module: $0.module) }.map(\.name))
         // threads busy in most runs, by name
         var busyRuns: [String: Int] = [:]
         var onCPU: [String: [Double]] = [:], waitingShare: [String: [Double]] = [:], blockRate: [String: [Double]] = [:]

@@ -88,7 +88,7 @@ public enum ComplexityDetector {
         let largest = measured.max { ($0.size ?? 0) < ($1.size ?? 0) }!
         // a script's own function (Python, JavaScript) before the interpreter's
         // functions it spends its time in
-        let scripts = Set(measured.flatMap { $0.runs.flatMap(\.functions) }.filter { Frame.isScriptModule($0.module) }
+        let scripts = Set(measured.flatMap { $0.runs.flatMap(\.functions) }.filter { Frame.isScript(name: $0.name, module: $0.module) }
             .map(\.name))
         let inScript = flagged.filter { scripts.contains($0.function ?? "") }
         guard let culprit = deepest(inScript.isEmpty ? flagged : inScript, in: largest) else {

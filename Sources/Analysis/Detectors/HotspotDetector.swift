@@ -34,7 +34,7 @@ public enum HotspotDetector {
         let named = regressed.filter { !isGuess($0.name) }
         let own = named.filter { !isLibrary($0.module) }
         // a script's functions (Python, JavaScript) before the interpreter's own
-        let script = own.filter { Frame.isScriptModule($0.module) }
+        let script = own.filter { Frame.isScript(name: $0.name, module: $0.module) }
         let pool = !script.isEmpty ? script : !own.isEmpty ? own : !named.isEmpty ? named
             : regressed.filter { !Frame.isEntryRoot($0.name) }
         let paths = Dictionary(pool.map { ($0.name, profile?.heaviestPath(to: $0.name) ?? [$0.name]) }) { a, _ in a }
