@@ -32,9 +32,30 @@ enum BpftraceReference {
             waitpid(bpftrace.pid, nil, 0)
             throw error
         }
-        kill(bpftrace.pid, SIGINT)
-        waitpid(bpftrace.pid, nil, 0)
+        try stop(bpftrace.pid)
         return (result, text())
+    }
+
+    /// What bpftrace did not stop on.
+    struct Hung: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// SIGINT, repeated until bpftrace exits: bpftrace 0.17 loses a SIGINT
+    /// that comes right after its BEGIN probe ran (seen in a clean-clone CI
+    /// run: "ready" printed, the signal caught, bpftrace polling on for ten
+    /// minutes; a second SIGINT stopped it at once).
+    static func stop(_ pid: Int32) throws {
+        for _ in 0..<20 {
+            kill(pid, SIGINT)
+            for _ in 0..<50 {
+                if waitpid(pid, nil, WNOHANG) == pid { return }
+                usleep(20_000)
+            }
+        }
+        kill(pid, SIGKILL)
+        waitpid(pid, nil, 0)
+        throw Hung(description: "bpftrace did not stop on SIGINT within 20 s")
     }
 
     /// The buckets of a `hist()` map: lines like `[4K, 8K)   12 |@@@|`.
