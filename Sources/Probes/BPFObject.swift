@@ -11,7 +11,8 @@ import Model
 /// `attach`; read its maps by name. Every failure names the probe and step.
 final class BPFObject {
     let name: String
-    private let handle: OpaquePointer
+    /// For attach kinds a probe calls itself (`fg_object__attach_cpu_clock`).
+    let handle: OpaquePointer
 
     /// Opens `bpf/<name>.bpf.c`'s object as built into this binary.
     init(_ name: String) throws {

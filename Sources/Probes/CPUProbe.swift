@@ -7,42 +7,43 @@ public final class CPUProbe: Probe {
     public let name = ProbeName.cpu
     public let frequencyHz: UInt32
     private let maxEntries: UInt32
-    private var handle: OpaquePointer?
+    private var object: BPFObject?
 
     public init(frequencyHz: UInt32 = CPUSettings.defaultFrequency, maxEntries: UInt32 = 40960) {
         self.frequencyHz = frequencyHz
         self.maxEntries = maxEntries
     }
 
-    deinit { fg_cpu__destroy(handle) }
+    /// The sampling period cpu-clock turns the frequency into.
+    private var periodNanoseconds: UInt64 { 1_000_000_000 / UInt64(max(frequencyHz, 1)) }
 
     public func attach(tracker: Tracker) throws {
-        var config = fg_cpu_config(frequency_hz: frequencyHz, max_entries: maxEntries)
-        var out: OpaquePointer?
-        try ProbeError.check(fg_cpu__open(&config, tracker.handle, &out),
+        let object = try BPFObject("cpu")
+        if maxEntries > 0 { try object.resize("counts", to: maxEntries) }
+        try object.load(tracker: tracker, "cpu.bpf.c")
+        try ProbeError.check(fg_object__attach_cpu_clock(object.handle, "on_cpu_sample", frequencyHz),
                              "attaching the cpu probe (cpu.bpf.c on cpu-clock at \(frequencyHz) Hz)")
-        handle = out
+        self.object = object
     }
 
-    public func cost() -> ProbeCost? {
-        handle.flatMap { h in ProbeCost.read(name.rawValue) { fg_cpu__cost(h, $0) } }
-    }
+    public func cost() -> ProbeCost? { object?.cost() }
 
-    /// Every run's samples at the same phase from the target's start (see fg_cpu__restart).
+    /// Every run's samples at the same phase from the target's start (see fg_object__restart_cpu_clock).
     public func begin(tracker: Tracker) throws {
-        if let handle { try ProbeError.check(fg_cpu__restart(handle), "restarting the cpu-clock events") }
+        if let object {
+            try ProbeError.check(fg_object__restart_cpu_clock(object.handle, periodNanoseconds),
+                                 "restarting the cpu-clock events")
+        }
     }
 
-    public func reset() throws {
-        if let handle { try ProbeError.check(fg_cpu__reset(handle), "emptying the cpu probe's maps") }
-    }
+    public func reset() throws { try object?.reset() }
 
     public func collect(tracker: Tracker) throws -> ProbeData {
-        guard let handle else { throw ProbeError.unavailable("cpu probe was not attached") }
-        let capacity = entries(fg_cpu__counts_fd(handle), max: fg_cpu__max_entries(handle))
+        guard let object else { throw ProbeError.unavailable("cpu probe was not attached") }
+        let capacity = entries(object.map("counts"), max: object.maxEntries("counts"))
         var keys = [fg_cpu_key](repeating: fg_cpu_key(), count: capacity)
         var counts = [UInt64](repeating: 0, count: capacity)
-        let n = fg_map_dump(fg_cpu__counts_fd(handle), MemoryLayout<fg_cpu_key>.stride, 8, &keys, &counts, capacity)
+        let n = fg_map_dump(object.map("counts"), MemoryLayout<fg_cpu_key>.stride, 8, &keys, &counts, capacity)
         try ProbeError.check(Int32(clamping: n), "reading the cpu probe's counts map")
         var stacks: [RawStack] = []
         stacks.reserveCapacity(n)
@@ -53,7 +54,7 @@ public final class CPUProbe: Probe {
                                    thread: cString(k.comm), user: user.ips, userLeafReturn: user.leafReturn,
                                    kernel: tracker.stack(k.kernel_stack).ips, value: counts[i], python: user.python))
         }
-        let stats = fg_cpu__stats_fd(handle)
+        let stats = object.map("stats")
         func stat(_ slot: fg_cpu_stat) -> UInt64 { percpuSum(stats, slot.rawValue) }
         let lost = [
             LostCounter(source: "cpu", name: "dropped_samples", count: stat(FG_CPU_COUNTS_FULL),
@@ -65,7 +66,7 @@ public final class CPUProbe: Probe {
             LostCounter(source: "cpu", name: "kernel_stack_errors", count: stat(FG_CPU_KERNEL_STACK_ERROR),
                         meaning: "samples whose kernel stack could not be read"),
         ]
-        return ProbeData(probe: .cpu, unit: .samples, periodNanoseconds: 1_000_000_000 / UInt64(frequencyHz),
+        return ProbeData(probe: .cpu, unit: .samples, periodNanoseconds: periodNanoseconds,
                          stacks: stacks, lost: lost)
     }
 }

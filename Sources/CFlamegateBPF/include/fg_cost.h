@@ -18,10 +18,8 @@ struct fg_prog_cost {
 int fg_cost__enable(void);
 
 struct fg_tracker;
-struct fg_cpu;
 struct fg_alloc;
 int fg_tracker__cost(const struct fg_tracker *p, struct fg_prog_cost *out);
-int fg_cpu__cost(const struct fg_cpu *p, struct fg_prog_cost *out);
 int fg_alloc__cost(const struct fg_alloc *p, struct fg_prog_cost *out);
 
 #endif

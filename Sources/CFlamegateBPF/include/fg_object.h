@@ -1,11 +1,11 @@
 /* Any BPF program of bpf/ whose programs libbpf attaches by their section
- * (tp_btf, raw_tp, tracepoints): opened by its file name from the object
- * embedded in its skeleton, set up, loaded against the tracker's shared maps,
- * attached, read by map name. A probe made of such programs needs no C of its
- * own: its Swift type drives it through these functions. Programs that attach
- * elsewhere (perf events per CPU, uprobes in the target's libraries) have
- * their own shim (fg_cpu.c, fg_alloc.c), and the Makefile leaves them out of
- * the table this opens from. */
+ * (tp_btf, raw_tp, tracepoints) or that sample on a cpu-clock event of every
+ * CPU: opened by its file name from the object embedded in its skeleton, set
+ * up, loaded against the tracker's shared maps, attached, read by map name.
+ * A probe made of such programs needs no C of its own: its Swift type drives
+ * it through these functions. Programs on uprobes in the target's libraries
+ * have their own shim (fg_alloc.c), and the Makefile leaves them out of the
+ * table this opens from. */
 #ifndef FG_OBJECT_SHIM_H
 #define FG_OBJECT_SHIM_H
 #include <stdbool.h>
@@ -32,6 +32,13 @@ int fg_object__set_autoload(struct fg_object *o, const char *program, bool load)
 int fg_object__load(struct fg_object *o, const struct fg_tracker *tracker);
 /* Attaches every loaded program where its section says. */
 int fg_object__attach(struct fg_object *o);
+
+/* After load: attaches `program` (SEC("perf_event")) to a software
+ * cpu-clock event sampling at `frequency_hz` on every online CPU. */
+int fg_object__attach_cpu_clock(struct fg_object *o, const char *program, uint32_t frequency_hz);
+/* Restarts those clocks with `period_ns`: every run's samples at the same
+ * phase from the target's start (see fg_object.c). */
+int fg_object__restart_cpu_clock(struct fg_object *o, uint64_t period_ns);
 
 /* A map's fd (after load), or -ENOENT. */
 int fg_object__map_fd(const struct fg_object *o, const char *map);
