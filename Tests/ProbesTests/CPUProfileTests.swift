@@ -17,20 +17,30 @@ struct CPUProfileTests {
         #expect(r.exit.code == 0)
     }
 
+    /// perf with DWARF unwinding is the reference: its frame-pointer walk
+    /// (`-g`) drops `main` whenever the sample is in a leaf, because GCC 12
+    /// gives leaf functions no frame even with -mno-omit-leaf-frame-pointer
+    /// (`burn_heavy` has no `push %rbp`). A clean-clone run compared
+    /// flamegate's `main` (100%) with perf's 0.07% from that walk.
     @Test(.enabled(if: Privileges.hasCommand("perf"), "needs perf (Debian linux-perf)"))
-    func agreesWithPerfOnTheTopFiveFunctions() throws {
+    func agreesWithPerfDwarfOnEveryFunctionAboveOnePercent() throws {
         let ratio = try Fixtures.c("ratio")
         let dir = TestPaths.temporaryDirectory("perf")
         let data = dir.appendingPathComponent("perf.data")
-        try Command.check(["/usr/bin/perf", "record", "-q", "-e", "cpu-clock", "-F", "999", "-g", "-o", data.path,
-                           "--", ratio.path, "3000"])
+        try Command.check(["/usr/bin/perf", "record", "-q", "-e", "cpu-clock", "-F", "999", "--call-graph", "dwarf",
+                           "-o", data.path, "--", ratio.path, "3000"])
         let perf = try PerfReference.inclusiveShares(perfData: data)
         let ours = try Rec.record([ratio.path, "3000"]).cpu
-        let top = perf.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
-        #expect(top.contains { $0.key == "burn_heavy" } && top.contains { $0.key == "burn_light" })
-        for (name, share) in top {
+        // perf expands inlined code from DWARF (`__libc_start_main_impl (inlined)`); flamegate
+        // shows the physical frames only: compare those
+        let shown = perf.filter { $0.value >= 1 && !$0.key.hasSuffix("(inlined)") }
+            .sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        for name in ["main", "burn_heavy", "burn_light"] {
+            #expect(shown.contains { $0.key == name }, "perf: \(shown)")
+        }
+        for (name, share) in shown {
             let mine = ours.inclusivePercent(name)
-            #expect(abs(mine - share) <= 5, "\(name): perf \(share)%, flamegate \(mine)%; perf top: \(top)")
+            #expect(abs(mine - share) <= 5, "\(name): perf \(share)%, flamegate \(mine)%; perf: \(shown)")
         }
     }
 
