@@ -11,8 +11,6 @@
 #include "fg_maps.h"
 #include "fg_perf_internal.h"
 
-#define FG_MAX_CPUS 1024
-
 struct ring {
 	int fd;
 	void *base;

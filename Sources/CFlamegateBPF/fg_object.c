@@ -38,8 +38,6 @@ struct fg_object {
 	int nclocks;
 };
 
-#define FG_MAX_CPUS 1024
-
 int fg_object__open(const char *name, struct fg_object **out)
 {
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {

@@ -8,47 +8,36 @@ import Model
 /// syscalls.
 public final class IOProbe: Probe {
     public let name = ProbeName.io
-    /// The syscalls timed.
-    public static let syscalls = ["read", "write", "pread64", "pwrite64", "fsync", "fdatasync", "openat", "connect",
-                                  "accept4", "recvfrom", "sendto", "poll", "ppoll", "epoll_wait", "futex",
-                                  "nanosleep", "clock_nanosleep"]
+    /// The syscalls timed, with this architecture's number of each (nil: it has none).
+    static let numbers: [(name: String, number: Int32?)] = {
+        #if arch(x86_64)
+        let poll: Int32? = SYS_poll, epollWait: Int32? = SYS_epoll_wait
+        #else
+        let poll: Int32? = nil, epollWait: Int32? = nil
+        #endif
+        return [("read", SYS_read), ("write", SYS_write), ("pread64", SYS_pread64), ("pwrite64", SYS_pwrite64),
+                ("fsync", SYS_fsync), ("fdatasync", SYS_fdatasync), ("openat", SYS_openat), ("connect", SYS_connect),
+                ("accept4", SYS_accept4), ("recvfrom", SYS_recvfrom), ("sendto", SYS_sendto), ("poll", poll),
+                ("ppoll", SYS_ppoll), ("epoll_wait", epollWait), ("futex", SYS_futex), ("nanosleep", SYS_nanosleep),
+                ("clock_nanosleep", SYS_clock_nanosleep)]
+    }()
+
+    public static let syscalls = numbers.map(\.name)
+
+    /// The slot (1-based) the kernel side times syscall `i` of `syscalls` in, nil when it is not timed.
+    static func slot(_ i: Int) -> UInt32? {
+        guard i < Int(FG_IO_MAX_SYSCALLS), let nr = numbers[i].number, nr >= 0, nr < FG_IO_MAX_SYSCALL_NR else { return nil }
+        return UInt32(i + 1)
+    }
     /// A p99 of fewer calls than this per run says nothing: no metric then.
     public static let minimumCallsForP99: UInt64 = 20
 
     private var object: BPFObject?
-    /// Per name in `syscalls`: nil when this architecture has no such syscall.
-    private var timed: [Bool] = []
 
     public init() {}
 
     /// block_io_start (Linux 6.5+) marks a request's start where the kernel has it.
     private static let kernelHasBlockIOStart = fg_kernel_has_tracepoint("block_io_start") == 1
-
-    /// This architecture's number of a syscall by name, nil without one.
-    static func number(_ name: String) -> Int32? {
-        switch name {
-        case "read": return SYS_read
-        case "write": return SYS_write
-        case "pread64": return SYS_pread64
-        case "pwrite64": return SYS_pwrite64
-        case "fsync": return SYS_fsync
-        case "fdatasync": return SYS_fdatasync
-        case "openat": return SYS_openat
-        case "connect": return SYS_connect
-        case "accept4": return SYS_accept4
-        case "recvfrom": return SYS_recvfrom
-        case "sendto": return SYS_sendto
-        case "ppoll": return SYS_ppoll
-        case "futex": return SYS_futex
-        case "nanosleep": return SYS_nanosleep
-        case "clock_nanosleep": return SYS_clock_nanosleep
-        #if arch(x86_64)
-        case "poll": return SYS_poll
-        case "epoll_wait": return SYS_epoll_wait
-        #endif
-        default: return nil
-        }
-    }
 
     public func attach(tracker: Tracker) throws {
         let object = try BPFObject("io")
@@ -57,15 +46,9 @@ public final class IOProbe: Probe {
         try object.load(tracker: tracker, what)
         // which syscalls are timed: slot i + 1 of the syscalls map for syscall number nr
         let slots = object.map("syscall_slots")
-        timed = []
-        for (i, name) in Self.syscalls.prefix(Int(FG_IO_MAX_SYSCALLS)).enumerated() {
-            guard let nr = Self.number(name), nr >= 0, nr < FG_IO_MAX_SYSCALL_NR else {
-                timed.append(false)
-                continue
-            }
-            var key = UInt32(nr), slot = UInt32(i + 1)
+        for i in Self.syscalls.indices {
+            guard var slot = Self.slot(i), var key = Self.numbers[i].number.map(UInt32.init) else { continue }
             try ProbeError.check(fg_map_update(slots, &key, &slot), "choosing the syscalls the io probe times")
-            timed.append(true)
         }
         try object.attach(what)
         self.object = object
@@ -119,7 +102,7 @@ public final class IOProbe: Probe {
         // syscalls
         let fd = object.map("syscalls")
         for (i, name) in Self.syscalls.enumerated() {
-            if i >= timed.count || !timed[i] {
+            if Self.slot(i) == nil {
                 unavailable[Metric.syscallP99(name).id] = "no \(name) syscall on this architecture"
                 continue
             }

@@ -25,6 +25,9 @@ int fg_map_update(int map_fd, const void *key, const void *value);
  * zeroed. -EOPNOTSUPP for other map types. */
 int fg_map_clear(int fd);
 
+/* The most CPUs the per-CPU perf events are opened on. */
+#define FG_MAX_CPUS 1024
+
 /* Number of online CPUs the perf_event probes open events on, with their ids. */
 int fg_online_cpus(int *cpus, int cap);
 
